@@ -1,0 +1,48 @@
+"""Typed constants for the pipeline: limits, paths, and the one dateparser configuration."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+GAZETTEER_FILE = DATA_DIR / "gazetteer.csv"
+GAZETTEER_SUPPLEMENT_FILE = DATA_DIR / "gazetteer_supplement.csv"
+ACTORS_FILE = DATA_DIR / "actors.yaml"
+TRIGGERS_FILE = DATA_DIR / "triggers.yaml"
+
+REPO_DIR = PACKAGE_DIR.parent
+SEEDS_DIR = REPO_DIR / "seeds"
+DEFAULT_OUT_DIR = REPO_DIR / "data" / "seeds"
+
+# Input limits: anything outside them is rejected with a reason, never half-read.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MIN_TEXT_CHARS = 40
+INPUT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".csv")
+
+# Output file names inside an output folder.
+EVENTS_PARQUET = "events.parquet"
+EVENTS_CSV = "events.csv"
+MENTIONS_PARQUET = "mentions.parquet"
+ARTICLES_CSV = "articles.csv"
+ARTICLES_PARQUET = "articles.parquet"
+REVIEWS_DB = "reviews.sqlite"
+
+# Earliest day an event may be dated: guards against ages and counts read as years ("52" -> 1952).
+MIN_YEAR = 1948
+
+LANGUAGES: list[str] = ["en"]
+
+
+def dateparser_settings(relative_base: Any) -> dict[str, Any]:
+    """The single dateparser configuration; RELATIVE_BASE is the article's publication datetime."""
+    return {
+        "RELATIVE_BASE": relative_base,
+        "PREFER_DATES_FROM": "past",
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "STRICT_PARSING": False,
+        "REQUIRE_PARTS": [],
+        "PARSERS": ["relative-time", "absolute-time"],
+        "DATE_ORDER": "DMY",
+    }
