@@ -183,3 +183,19 @@ def conform_articles(df: pd.DataFrame, strict: bool = True, with_text: bool = Tr
 def empty_events() -> pd.DataFrame:
     """An events frame with no rows and the right dtypes."""
     return conform_events(pd.DataFrame(columns=list(EVENT_COLUMNS)))
+
+# --- review columns: added to the events frame when analysts' decisions are applied ---------
+REVIEW_STATUS = "review_status"
+REVIEWER = "reviewer"
+REVIEW_NOTE = "review_note"
+REVIEWED_AT = "reviewed_at"
+ORPHANED = "orphaned"
+REVIEW_COLUMNS: tuple[str, ...] = (REVIEW_STATUS, REVIEWER, REVIEW_NOTE, REVIEWED_AT)
+REVIEW_DTYPES: dict[str, str] = {
+    REVIEW_STATUS: _STR, REVIEWER: _STR, REVIEW_NOTE: _STR, REVIEWED_AT: "datetime64[ns, UTC]",
+}
+STATUS_UNREVIEWED = "unreviewed"
+STATUS_VERIFIED = "verified"
+STATUS_REJECTED_EVENT = "rejected"
+STATUS_NEEDS_WORK = "needs work"
+REVIEW_STATUSES: tuple[str, ...] = (STATUS_UNREVIEWED, STATUS_VERIFIED, STATUS_REJECTED_EVENT, STATUS_NEEDS_WORK)
