@@ -199,3 +199,29 @@ STATUS_VERIFIED = "verified"
 STATUS_REJECTED_EVENT = "rejected"
 STATUS_NEEDS_WORK = "needs work"
 REVIEW_STATUSES: tuple[str, ...] = (STATUS_UNREVIEWED, STATUS_VERIFIED, STATUS_REJECTED_EVENT, STATUS_NEEDS_WORK)
+
+# --- review store: extra columns of the reviewed table, the review log and the "changed since" view ---
+EDITED_FIELDS = "edited_fields"  # the coded fields an analyst changed, joined by LIST_SEPARATOR
+REATTACHED_FROM = "reattached_from"  # decided event ids whose decisions now hang on this event
+MENTION_IDS = "mention_ids"
+LOG_ID = "action_id"
+LOG_AT = "at"
+ACTION = "action"
+FIELD = "field"
+OLD_VALUE = "old_value"
+NEW_VALUE = "new_value"
+LOG_NOTE = "note"
+RELATED_EVENT_ID = "related_event_id"
+PAYLOAD = "payload"
+REVIEW_LOG_COLUMNS: tuple[str, ...] = (
+    LOG_ID, LOG_AT, REVIEWER, EVENT_ID, ARTICLE_ID, ACTION, FIELD, OLD_VALUE, NEW_VALUE, LOG_NOTE,
+    RELATED_EVENT_ID, PAYLOAD,
+)
+CHANGE_KIND = "change"
+CHANGED_AT = "changed_at"
+CHANGE_DETAIL = "change_detail"
+CHANGE_NEW = "new"
+CHANGE_CHANGED = "changed"
+CHANGE_REMOVED = "removed"
+CHANGE_REVIEWED = "reviewed"
+CHANGE_KINDS: tuple[str, ...] = (CHANGE_NEW, CHANGE_CHANGED, CHANGE_REMOVED, CHANGE_REVIEWED)
