@@ -10,6 +10,7 @@ GAZETTEER_FILE = DATA_DIR / "gazetteer.csv"
 GAZETTEER_SUPPLEMENT_FILE = DATA_DIR / "gazetteer_supplement.csv"
 ACTORS_FILE = DATA_DIR / "actors.yaml"
 TRIGGERS_FILE = DATA_DIR / "triggers.yaml"
+WIRE_AGENCIES_FILE = DATA_DIR / "wire_agencies.yaml"
 
 REPO_DIR = PACKAGE_DIR.parent
 SEEDS_DIR = REPO_DIR / "seeds"
@@ -18,6 +19,8 @@ DEFAULT_OUT_DIR = REPO_DIR / "data" / "seeds"
 # Input limits: anything outside them is rejected with a reason, never half-read.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MIN_TEXT_CHARS = 40
+# Record files (.json/.jsonl/.csv) hold many articles; MAX_FILE_BYTES then applies to each record's text.
+MAX_RECORDS_FILE_BYTES = 200 * 1024 * 1024
 INPUT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".csv")
 
 # Output file names inside an output folder.
