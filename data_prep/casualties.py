@@ -1,0 +1,189 @@
+"""Casualty figures in a sentence (killed, injured) and who reports them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KILLED = "killed"
+INJURED = "injured"
+
+_UNITS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+# Vague quantities: kept as a minimum ("dozens" is at least 24) and flagged as such.
+_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "a dozen": 12, "dozen": 12}
+
+_WORD_NUM = r"(?:" + "|".join(sorted((w for w in _UNITS if w not in ("a", "an")), key=len, reverse=True)) + r")"
+_NUM = (
+    rf"(?<![\w,.-])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?: (?:million|thousand))?"
+    rf"|{_WORD_NUM}(?:[- ]{_WORD_NUM})?(?: (?:hundred|thousand))?|dozens|scores|hundreds|thousands|a dozen|an?(?=\s))"
+)
+_QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|approximately|an estimated|up to|roughly)"
+_STOPWORDS = r"(?:and|in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which|since|for)"
+_WORD = r"[A-Za-z0-9'-]*[A-Za-z][A-Za-z0-9'-]*"
+_NOUN = rf"(?:{_WORD} ){{0,4}}?"
+_NOUN_AFTER = rf"(?:\s(?!{_STOPWORDS}\b){_WORD}){{0,3}}"
+_KILL_WORDS = r"(?:killed|dead|died|martyred|slain|lost their lives|deaths|fatalities|bodies)"
+_INJ_WORDS = r"(?:injured|wounded|hurt|injuries|treated for (?:injuries|wounds|shock)|treated)"
+_BE = r"(?:(?:were|was|are|is|have been|has been|had been|being|reportedly|also|later|left|) ?)*"
+
+# "at least eight people were martyred", "10 Palestinians dead", "27 people were treated for injuries"
+_NP_THEN_WORD = re.compile(
+    rf"(?P<qual>{_QUAL} )?(?P<num>{_NUM})\s?(?P<noun>{_NOUN}){_BE}(?P<word>{_KILL_WORDS}|{_INJ_WORDS})\b",
+    re.IGNORECASE,
+)
+# "killed six Israelis and a Ukrainian woman", "wounding 12"
+_VERB_THEN_NP = re.compile(
+    rf"\b(?P<word>killed|killing|kills|kill|wounded|wounding|injured|injuring|injures)\s(?P<qual>{_QUAL} )?"
+    rf"(?P<num>{_NUM})(?P<noun>{_NOUN_AFTER})"
+    rf"(?P<more>(?:,?\s+and\s+(?:{_NUM}){_NOUN_AFTER})*)(?=[\s,.;:]|$)",
+    re.IGNORECASE,
+)
+_TOLL = re.compile(
+    rf"\bdeath toll (?:\w+ ){{0,3}}?(?:rose|risen|rises|climbed|reached|stands|stood|to|of|at)\s(?:to |at )?(?P<qual>{_QUAL} )?(?P<num>{_NUM})",
+    re.IGNORECASE,
+)
+_NONE = re.compile(
+    r"\b(?:no|without) (?P<what>injuries|casualties|deaths|fatalities|one was (?:killed|injured|hurt|wounded)|"
+    r"(?:one|body|anyone) (?:was )?(?:killed|injured|hurt|wounded))\b",
+    re.IGNORECASE,
+)
+_NOUN_STOP = re.compile(r"\b(?:in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which)\b", re.IGNORECASE)
+
+# Who says so: "according to X", "X said/reported", "citing X".
+_ACCORDING = re.compile(
+    r"\b(?:according to|citing|cited by|reported by|figures from|data from)\s+(?P<who>[^,.;\"“”]{3,80})",
+    re.IGNORECASE,
+)
+_SAID = re.compile(
+    r"(?P<who>(?:(?:the|an?|local|Israeli|Palestinian|Gaza's|Israel's|Qatar-based)\s+)*"
+    r"(?:[A-Z][\w'’-]*\s+){0,5}?(?:[A-Z][\w'’-]*|media|website|sources|officials|ministry|authorities|services|army|military|hospital|medics))"
+    r"\s+(?:also\s+)?(?:said|says|reported|reports|announced|confirmed|stated|told)\b"
+)
+
+
+@dataclass(frozen=True)
+class CasualtyFigure:
+    """One figure in a sentence: kind, count, and its span."""
+
+    start: int
+    end: int
+    kind: str
+    count: int
+    minimum: bool
+    text: str
+
+
+def parse_number(text: str) -> tuple[int, bool] | None:
+    """A count and whether it is vague ("dozens" -> (24, True)); None when not a number."""
+    words = text.strip().lower().replace("-", " ")
+    if not words:
+        return None
+    if words in _VAGUE:
+        return _VAGUE[words], True
+    digits = words.replace(",", "")
+    parts = digits.split()
+    try:
+        value = float(parts[0])
+        scale = _SCALES.get(parts[1], 1) if len(parts) > 1 else 1
+        return int(value * scale), False
+    except ValueError:
+        pass
+    total, current = 0, 0
+    for word in parts:
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+    total += current
+    return (total, False) if total else None
+
+
+def _kind(word: str) -> str:
+    return KILLED if re.fullmatch(_KILL_WORDS + "|kill(?:ed|ing|s)?", word, re.IGNORECASE) else INJURED
+
+
+def _noun_ok(noun: str) -> bool:
+    """The words between a number and the casualty word name people, not a place or a time."""
+    return not _NOUN_STOP.search(noun or "") and not re.search(r"\b(?<!-)(?:years?|days?|hours?|rockets?|missiles?)\b(?!-)", noun or "", re.I)
+
+
+def find_casualties(text: str) -> list[CasualtyFigure]:
+    """Every casualty figure in `text`, in text order, without overlaps."""
+    found: list[CasualtyFigure] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: str, count: int, minimum: bool) -> None:
+        if any(start < e and s < end for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(CasualtyFigure(start, end, kind, count, minimum, text[start:end]))
+
+    for match in _VERB_THEN_NP.finditer(text):
+        parsed = parse_number(match.group("num"))
+        if parsed is None or not _noun_ok(match.group("noun")):
+            continue
+        count, vague = parsed
+        for extra in re.finditer(_NUM, match.group("more") or "", re.IGNORECASE):
+            more = parse_number(extra.group())
+            if more:
+                count += more[0]
+        add(match.start(), match.end(), _kind(match.group("word")), count, vague or bool(match.group("qual")))
+    for match in _NP_THEN_WORD.finditer(text):
+        parsed = parse_number(match.group("num"))
+        if parsed is None or not _noun_ok(match.group("noun")):
+            continue
+        # "a Palestinian assailant killed six ...": an article before an active verb is a subject.
+        if match.group("num").strip().lower() in ("a", "an") and not re.search(
+            r"\b(?:was|were|been|is|are)\b", text[match.start(): match.start("word")]
+        ):
+            continue
+        count, vague = parsed
+        add(match.start("num") if not match.group("qual") else match.start(), match.end(),
+            _kind(match.group("word")), count, vague or bool(match.group("qual")))
+    for match in _TOLL.finditer(text):
+        parsed = parse_number(match.group("num"))
+        if parsed:
+            add(match.start(), match.end(), KILLED, parsed[0], parsed[1] or bool(match.group("qual")))
+    for match in _NONE.finditer(text):
+        what = match.group("what").lower()
+        kinds = [KILLED, INJURED] if what == "casualties" else [KILLED] if re.search("death|fatal|kill", what) else [INJURED]
+        for kind in kinds:
+            found.append(CasualtyFigure(match.start(), match.end(), kind, 0, False, match.group()))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def _clean_claimant(who: str) -> str | None:
+    who = re.split(r"\s+(?:that|who|which|said|says|reported)\b", who)[0]
+    who = re.sub(r"^(?:the|The)\s+", "", who.strip(" '\""))
+    return who or None
+
+
+def find_claimant(text: str, position: int | None = None) -> str | None:
+    """Who `text` attributes the figure at `position` to ("Channel 12", "hospital sources"), or None.
+
+    The nearest attribution before the figure wins ("according to A, one was hurt, but B said
+    several were"); failing that, the first one after it.
+    """
+    where = len(text) if position is None else position
+    found: list[tuple[int, str | None]] = []
+    for match in _ACCORDING.finditer(text):
+        found.append((match.start(), _clean_claimant(match.group("who"))))
+    for match in _SAID.finditer(text):
+        if match.group("who").split()[-1].lower() in ("it", "he", "she", "they"):
+            continue
+        found.append((match.start(), _clean_claimant(match.group("who"))))
+    before = [item for item in found if item[0] < where and item[1]]
+    if before:
+        return max(before)[1]
+    after = [item for item in found if item[1]]
+    return min(after)[1] if after else None

@@ -1,0 +1,72 @@
+"""Split an article's text into sentences with character spans, paragraphs and a header flag."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr gen lt col maj capt sgt st no vs etc jan feb mar apr jun jul aug sep sept oct nov dec "
+    "u.s u.n a.m p.m approx dept gov sen rep prof brig adm cpl pvt".split()
+)
+_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
+_TERMINAL = re.compile(r"""[.!?…:]["'”’)\]]*\s*$""")
+# A body paragraph has at least this many words; shorter lines at the top are headlines and decks.
+_BODY_MIN_WORDS = 20
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the article: its span in the text and the paragraph it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    is_header: bool = False
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of non-empty lines (each line is a paragraph: news text puts one per line)."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        if match.group().strip():
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    word = re.search(r"([\w.]+)$", text[: match.start() + 1].rstrip(".!?…"))
+    if word is None:
+        return True
+    token = word.group(1).lower().rstrip(".")
+    if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        return False
+    return True
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences in text order; leading headline, deck and byline lines are flagged `is_header`."""
+    sentences: list[Sentence] = []
+    in_header = True
+    for index, (p_start, p_end) in enumerate(_paragraphs(text)):
+        line = text[p_start:p_end]
+        stripped = line.strip()
+        if in_header and _TERMINAL.search(stripped) and len(stripped.split()) >= _BODY_MIN_WORDS:
+            in_header = False
+        cursor = 0
+        pieces: list[tuple[int, int]] = []
+        for match in _BOUNDARY.finditer(line):
+            if _is_boundary(line, match):
+                pieces.append((cursor, match.end()))
+                cursor = match.end()
+        pieces.append((cursor, len(line)))
+        for start, end in pieces:
+            chunk = line[start:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            s = p_start + start + lead
+            sentences.append(Sentence(s, s + len(chunk), chunk, index, in_header))
+    return sentences
