@@ -1,0 +1,526 @@
+"""The dashboard's filter as data: one frozen EventFilter, a pure function that applies it, one that describes it.
+
+No streamlit here. The page builds an `EventFilter` from its widgets, calls `apply_filters`, shows
+`describe(f)` as a caption (plain text: render it as text, never as Markdown or HTML, since values
+come from the data) and keeps the filter in the URL with `to_query_params` / `from_query_params`.
+
+Semantics worth knowing:
+- Dates: an event is kept when its interval [date_start, date_end] overlaps [date_from, date_to]
+  (a missing date_start falls back to event_date, a missing date_end to the start). Events with
+  no date at all are dropped as soon as either bound is set: leave both None (see
+  `FilterOptions.date_min/date_max` and `with_dates`) to keep them.
+- Multi-valued widgets (types, actors, places, ...) are OR within a widget and AND across widgets.
+  `actors` matches actor1 OR actor2; `outlets` matches any outlet of the `source` cell (outlets
+  joined by schema.LIST_SEPARATOR).
+- `precisions`: allowed date_precision values; a missing precision counts as "unknown".
+- `include_statements=False` drops schema.STATEMENT events even when `event_types` names it.
+- `min_fatalities`: a missing toll counts as 0 (dropped whenever min_fatalities > 0).
+- `text`: literal, case-insensitive substring of evidence, notes or review_note.
+- `review_statuses` / `reviewers` only act when the frame has the review columns; a missing
+  status counts as schema.STATUS_UNREVIEWED.
+
+Extra helpers for the page: `facet_counts` (per widget: how many events pass every OTHER filter),
+`facet_value_counts` (per option of one widget, under every other filter), `with_dates`
+(drops bounds equal to the data's own bounds), `active_fields`, `clear_field`.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data_prep import schema
+
+LOGGER = logging.getLogger(__name__)
+
+# Fields holding several allowed values (tuples of str).
+MULTI_FIELDS: tuple[str, ...] = (
+    "event_types", "sub_event_types", "actors", "locations", "areas", "outlets", "precisions",
+    "review_statuses", "reviewers",
+)
+# URL keys, one per field; short and stable because people bookmark and share them.
+QUERY_KEYS: dict[str, str] = {
+    "date_from": "from", "date_to": "to", "event_types": "type", "sub_event_types": "subtype",
+    "actors": "actor", "locations": "place", "areas": "area", "outlets": "outlet",
+    "precisions": "precision", "include_statements": "statements", "min_fatalities": "min_killed",
+    "text": "q", "review_statuses": "review", "reviewers": "reviewer",
+}
+MAX_VALUE_CHARS = 200  # a longer URL value is junk, not a name
+MAX_VALUES = 200  # per multi-valued URL key
+MAX_TEXT_CHARS = 500
+
+_FALSE = {"0", "false", "no", "off"}
+_AREAS_WITH_ARTICLE = {"Gaza Strip", "West Bank", "Golan Heights"}  # "in the West Bank"
+
+
+def _as_tuple(values: Any) -> tuple[str, ...]:
+    """A widget value as a tuple of distinct non-empty strings, order kept."""
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = (values,)
+    out: list[str] = []
+    for value in values:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
+        text = str(value).strip()
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Everything the analyst has chosen; the default filter keeps every event.
+
+    Lists passed for the tuple fields are turned into tuples of distinct stripped strings, so the
+    filter stays hashable (usable as a cache key) whatever the widgets hand over.
+    """
+
+    date_from: date | None = None
+    date_to: date | None = None
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    precisions: tuple[str, ...] = ()
+    include_statements: bool = True
+    min_fatalities: int = 0
+    text: str = ""
+    review_statuses: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in MULTI_FIELDS:
+            object.__setattr__(self, name, _as_tuple(getattr(self, name)))
+        object.__setattr__(self, "date_from", _as_date(self.date_from))
+        object.__setattr__(self, "date_to", _as_date(self.date_to))
+        object.__setattr__(self, "include_statements", bool(self.include_statements))
+        object.__setattr__(self, "min_fatalities", max(0, int(self.min_fatalities or 0)))
+        object.__setattr__(self, "text", (self.text or "").strip())
+
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(EventFilter))
+_DEFAULT = EventFilter()
+
+
+def is_default(f: EventFilter) -> bool:
+    """True when the filter keeps every event."""
+    return f == _DEFAULT
+
+
+def active_fields(f: EventFilter) -> tuple[str, ...]:
+    """Names of the fields that differ from the default, in field order."""
+    return tuple(name for name in FIELD_NAMES if getattr(f, name) != getattr(_DEFAULT, name))
+
+
+def clear_field(f: EventFilter, name: str) -> EventFilter:
+    """The same filter with one field back at its default (for "x" chips next to the caption)."""
+    return replace(f, **{name: getattr(_DEFAULT, name)})
+
+
+# --- applying ------------------------------------------------------------------------------
+
+def _bounds(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each event's [start, end] as datetime64[ns] arrays (NaT when undated)."""
+    start = df[schema.DATE_START].fillna(df[schema.EVENT_DATE]) if schema.DATE_START in df else df[schema.EVENT_DATE]
+    end = df[schema.DATE_END].fillna(start) if schema.DATE_END in df else start
+    return (np.asarray(start, dtype="datetime64[ns]"), np.asarray(end, dtype="datetime64[ns]"))
+
+
+def _isin(series: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    return series.isin(values).fillna(False).to_numpy(dtype=bool)
+
+
+def _outlet_mask(source: pd.Series, outlets: tuple[str, ...]) -> np.ndarray:
+    """Cells of `source` that list any of `outlets`; split only the distinct cells (few) not every row."""
+    wanted = set(outlets)
+    cells = source.dropna().unique()
+    hits = [c for c in cells if wanted.intersection(p.strip() for p in str(c).split(schema.LIST_SEPARATOR))]
+    return _isin(source, tuple(hits))
+
+
+def _text_mask(df: pd.DataFrame, text: str) -> np.ndarray:
+    mask = np.zeros(len(df), dtype=bool)
+    for column in (schema.EVIDENCE, schema.NOTES, schema.REVIEW_NOTE):
+        if column in df:
+            hit = df[column].str.contains(text, case=False, regex=False, na=False)
+            mask |= hit.to_numpy(dtype=bool, na_value=False)
+    return mask
+
+
+def _field_masks(df: pd.DataFrame, f: EventFilter) -> dict[str, np.ndarray]:
+    """One boolean array per active field; an event passes when all of them are True."""
+    masks: dict[str, np.ndarray] = {}
+    if f.date_from is not None or f.date_to is not None:
+        start, end = _bounds(df)
+        if f.date_from is not None:
+            masks["date_from"] = end >= np.datetime64(f.date_from, "ns")  # NaT compares False
+        if f.date_to is not None:
+            # date_to is a whole day: anything starting before the next midnight overlaps it.
+            masks["date_to"] = start < np.datetime64(f.date_to, "ns") + np.timedelta64(1, "D")
+    if f.event_types:
+        masks["event_types"] = _isin(df[schema.EVENT_TYPE], f.event_types)
+    if f.sub_event_types:
+        masks["sub_event_types"] = _isin(df[schema.SUB_EVENT_TYPE], f.sub_event_types)
+    if f.actors:
+        masks["actors"] = _isin(df[schema.ACTOR1], f.actors) | _isin(df[schema.ACTOR2], f.actors)
+    if f.locations:
+        masks["locations"] = _isin(df[schema.LOCATION], f.locations)
+    if f.areas:
+        masks["areas"] = _isin(df[schema.ADMIN1], f.areas)
+    if f.outlets:
+        masks["outlets"] = _outlet_mask(df[schema.SOURCE], f.outlets)
+    if f.precisions:
+        precision = df[schema.DATE_PRECISION].fillna(schema.PRECISION_UNKNOWN)
+        masks["precisions"] = _isin(precision, f.precisions)
+    if not f.include_statements:
+        masks["include_statements"] = ~_isin(df[schema.EVENT_TYPE], (schema.STATEMENT,))
+    if f.min_fatalities > 0:
+        killed = df[schema.FATALITIES].fillna(0).to_numpy(dtype="int64")
+        masks["min_fatalities"] = killed >= f.min_fatalities
+    if f.text:
+        masks["text"] = _text_mask(df, f.text)
+    if f.review_statuses and schema.REVIEW_STATUS in df:
+        status = df[schema.REVIEW_STATUS].fillna(schema.STATUS_UNREVIEWED)
+        masks["review_statuses"] = _isin(status, f.review_statuses)
+    if f.reviewers and schema.REVIEWER in df:
+        masks["reviewers"] = _isin(df[schema.REVIEWER], f.reviewers)
+    return masks
+
+
+def _combine(masks: Iterable[np.ndarray], n: int) -> np.ndarray:
+    out = np.ones(n, dtype=bool)
+    for mask in masks:
+        out &= mask
+    return out
+
+
+def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
+    """Boolean array, True for the events the filter keeps (same order as df)."""
+    return _combine(_field_masks(df, f).values(), len(df))
+
+
+def apply_filters(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
+    """The events of `df` that pass `f`, index kept; `df` itself is never modified.
+
+    Args:
+        df: an events frame (schema.EVENT_COLUMNS, optionally the review columns).
+        f: the filter.
+    Returns:
+        A new frame (a cheap copy-on-write view when nothing is filtered out).
+    """
+    masks = _field_masks(df, f)
+    if not masks:
+        return df.copy(deep=False)
+    mask = _combine(masks.values(), len(df))
+    if mask.all():
+        return df.copy(deep=False)
+    return df.loc[mask]
+
+
+def facet_counts(df: pd.DataFrame, f: EventFilter) -> dict[str, int]:
+    """How many events each widget would let through: per field, the count under every OTHER filter.
+
+    `counts[name]` is the number of events that pass all active filters except `name`'s, i.e. what
+    the analyst would see after clearing that widget (for an inactive widget it equals the
+    matched count). `counts["matched"] - counts[name]` is how many events that widget removes.
+    Two extra keys: "all" (rows in df) and "matched" (events passing the whole filter).
+    """
+    masks = _field_masks(df, f)
+    n = len(df)
+    matched = int(_combine(masks.values(), n).sum())
+    counts = {name: matched for name in FIELD_NAMES}
+    for name in masks:
+        counts[name] = int(_combine((m for k, m in masks.items() if k != name), n).sum())
+    counts["all"] = n
+    counts["matched"] = matched
+    return counts
+
+
+def _exploded_values(df: pd.DataFrame, name: str) -> pd.Series:
+    """The option values of one multi-valued field, one row per (event, value); index = event row."""
+    if name == "actors":
+        first, second = df[schema.ACTOR1], df[schema.ACTOR2]
+        return pd.concat([first, second.mask((second == first).fillna(False))])
+    if name == "outlets":
+        return df[schema.SOURCE].str.split(schema.LIST_SEPARATOR).explode().str.strip()
+    if name == "precisions":
+        return df[schema.DATE_PRECISION].fillna(schema.PRECISION_UNKNOWN)
+    if name == "review_statuses":
+        return df[schema.REVIEW_STATUS].fillna(schema.STATUS_UNREVIEWED) if schema.REVIEW_STATUS in df else pd.Series(dtype="string")
+    column = {
+        "event_types": schema.EVENT_TYPE, "sub_event_types": schema.SUB_EVENT_TYPE,
+        "locations": schema.LOCATION, "areas": schema.ADMIN1, "reviewers": schema.REVIEWER,
+    }[name]
+    return df[column] if column in df else pd.Series(dtype="string")
+
+
+def facet_value_counts(df: pd.DataFrame, f: EventFilter, name: str) -> dict[str, int]:
+    """Per option of the multi-valued field `name`: events passing every OTHER filter that have it.
+
+    For labels such as "Battles (1,204)". An event with actor1 == actor2 counts once for that actor;
+    an event from two outlets counts once for each. Sorted by count, descending, then by name.
+    """
+    if name not in MULTI_FIELDS:
+        raise ValueError(f"not a multi-valued filter field: {name}")
+    masks = _field_masks(df, f)
+    keep = _combine((m for k, m in masks.items() if k != name), len(df))
+    values = _exploded_values(df.loc[keep], name).dropna()
+    values = values[values != ""]
+    counts = values.value_counts()
+    items = sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+    return dict(items)
+
+
+# --- options for the widgets -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What each widget can offer: distinct values present in the data, and the date bounds.
+
+    Enumerations (event types, precisions, review statuses) come in schema order, then any unknown
+    value alphabetically; everything else is sorted alphabetically (case-insensitive).
+    """
+
+    event_types: tuple[str, ...]
+    sub_event_types: tuple[str, ...]
+    actors: tuple[str, ...]
+    locations: tuple[str, ...]
+    areas: tuple[str, ...]
+    outlets: tuple[str, ...]
+    precisions: tuple[str, ...]
+    review_statuses: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    date_min: date | None
+    date_max: date | None
+    max_fatalities: int
+    has_review: bool
+    undated: int  # events with no date at all (hidden as soon as a date bound is set)
+
+
+def _distinct(series: pd.Series) -> list[str]:
+    values = series.dropna().unique()
+    return [str(v) for v in values if str(v).strip()]
+
+
+def _alpha(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values), key=lambda v: (v.casefold(), v)))
+
+
+def _in_order(values: Iterable[str], order: tuple[str, ...]) -> tuple[str, ...]:
+    present = set(values)
+    return tuple(v for v in order if v in present) + _alpha(present - set(order))
+
+
+def filter_options(df: pd.DataFrame) -> FilterOptions:
+    """Sorted distinct values for each widget and the data's date bounds (None when undated)."""
+    start, end = _bounds(df)
+    dated = ~np.isnat(start)
+    date_min = pd.Timestamp(start[dated].min()).date() if dated.any() else None
+    ends = end[~np.isnat(end)]
+    date_max = pd.Timestamp(ends.max()).date() if len(ends) else None
+    outlets = {
+        part.strip()
+        for cell in _distinct(df[schema.SOURCE])
+        for part in cell.split(schema.LIST_SEPARATOR)
+        if part.strip()
+    }
+    has_review = schema.REVIEW_STATUS in df
+    statuses = _distinct(df[schema.REVIEW_STATUS].fillna(schema.STATUS_UNREVIEWED)) if has_review else []
+    killed = df[schema.FATALITIES].max() if len(df) else 0
+    return FilterOptions(
+        event_types=_in_order(_distinct(df[schema.EVENT_TYPE]), schema.EVENT_TYPES),
+        sub_event_types=_alpha(_distinct(df[schema.SUB_EVENT_TYPE])),
+        actors=_alpha(_distinct(df[schema.ACTOR1]) + _distinct(df[schema.ACTOR2])),
+        locations=_alpha(_distinct(df[schema.LOCATION])),
+        areas=_alpha(_distinct(df[schema.ADMIN1])),
+        outlets=_alpha(outlets),
+        precisions=_in_order(_distinct(df[schema.DATE_PRECISION].fillna(schema.PRECISION_UNKNOWN)), schema.DATE_PRECISIONS),
+        review_statuses=_in_order(statuses, schema.REVIEW_STATUSES) if has_review else (),
+        reviewers=_alpha(_distinct(df[schema.REVIEWER])) if schema.REVIEWER in df else (),
+        date_min=date_min,
+        date_max=date_max,
+        max_fatalities=0 if pd.isna(killed) else int(killed),
+        has_review=has_review,
+        undated=int((~dated).sum()),
+    )
+
+
+def with_dates(f: EventFilter, start: date | None, end: date | None, options: FilterOptions) -> EventFilter:
+    """Set the date bounds from a date widget; a bound equal to the data's own bound becomes None.
+
+    So a slider left at its ends keeps undated events and leaves the filter (and URL) at default.
+    """
+    date_from = None if start is None or (options.date_min is not None and start <= options.date_min) else start
+    date_to = None if end is None or (options.date_max is not None and end >= options.date_max) else end
+    return replace(f, date_from=date_from, date_to=date_to)
+
+
+# --- describing ------------------------------------------------------------------------------
+
+def _either(values: tuple[str, ...], limit: int = 3) -> str:
+    """'A', 'A or B', 'A, B or C', 'A, B, C or 2 others'."""
+    if len(values) > limit:
+        rest = len(values) - limit
+        return f"{', '.join(values[:limit])} or {rest} other{'s' if rest > 1 else ''}"
+    if len(values) == 1:
+        return values[0]
+    return f"{', '.join(values[:-1])} or {values[-1]}"
+
+
+def _area(name: str) -> str:
+    return f"the {name}" if name in _AREAS_WITH_ARTICLE else name
+
+
+def describe(f: EventFilter) -> str:
+    """A plain-English summary: 'events from 2023-01-26 to 2023-02-02 of type Battles, in the West Bank, with at least 1 fatality'.
+
+    'all events' for the default filter. Plain text: values come from the data, so the page must
+    show it as text, not Markdown or HTML.
+    """
+    if is_default(f):
+        return "all events"
+    head = ""
+    if f.date_from and f.date_to:
+        head = f"on {f.date_from.isoformat()}" if f.date_from == f.date_to else (
+            f"from {f.date_from.isoformat()} to {f.date_to.isoformat()}"
+        )
+    elif f.date_from:
+        head = f"from {f.date_from.isoformat()} on"
+    elif f.date_to:
+        head = f"up to {f.date_to.isoformat()}"
+    parts: list[str] = []
+    if f.event_types:
+        parts.append(f"of type {_either(f.event_types)}")
+    if f.sub_event_types:
+        parts.append(f"of sub-type {_either(f.sub_event_types)}")
+    if not f.include_statements:
+        parts.append("excluding statements")
+    if f.actors:
+        parts.append(f"involving {_either(f.actors)}")
+    if f.locations:
+        parts.append(f"at {_either(f.locations)}")
+    if f.areas:
+        parts.append(f"in {_either(tuple(_area(a) for a in f.areas))}")
+    if f.outlets:
+        parts.append(f"reported by {_either(f.outlets)}")
+    if f.precisions:
+        parts.append(
+            "dated to the day" if f.precisions == (schema.PRECISION_DAY,)
+            else f"with date precision {_either(f.precisions, limit=5)}"
+        )
+    if f.min_fatalities:
+        parts.append(f"with at least {f.min_fatalities} {'fatality' if f.min_fatalities == 1 else 'fatalities'}")
+    if f.text:
+        parts.append(f'mentioning "{f.text}"')
+    if f.review_statuses:
+        parts.append(f"with review status {_either(f.review_statuses, limit=4)}")
+    if f.reviewers:
+        parts.append(f"reviewed by {_either(f.reviewers)}")
+    body = ", ".join(parts)
+    return "events " + " ".join(p for p in (head, body) if p)
+
+
+# --- URL round trip ------------------------------------------------------------------------
+
+def to_query_params(f: EventFilter) -> dict[str, str | list[str]]:
+    """URL parameters for the non-default fields only (lists for multi-valued fields)."""
+    params: dict[str, str | list[str]] = {}
+    for name in active_fields(f):
+        value = getattr(f, name)
+        key = QUERY_KEYS[name]
+        if name in MULTI_FIELDS:
+            params[key] = list(value)
+        elif isinstance(value, date):
+            params[key] = value.isoformat()
+        elif isinstance(value, bool):
+            params[key] = "1" if value else "0"
+        else:
+            params[key] = str(value)
+    return params
+
+
+def _values(raw: str | list[str] | tuple[str, ...] | None) -> list[str]:
+    if isinstance(raw, str):
+        items = [raw]
+    elif isinstance(raw, (list, tuple)):
+        items = list(raw)
+    else:
+        return []
+    return [str(v) for v in items if isinstance(v, str)][:MAX_VALUES]
+
+
+def _last(raw: str | list[str] | tuple[str, ...] | None) -> str | None:
+    values = _values(raw)
+    return values[-1].strip() if values else None
+
+
+def _parse_date(text: str | None) -> date | None:
+    if not text or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_int(text: str | None) -> int | None:
+    if text is None or not re.fullmatch(r"\d{1,9}", text):
+        return None
+    return int(text)
+
+
+def from_query_params(params: Mapping[str, str | list[str]]) -> EventFilter:
+    """The filter a URL describes; never raises: junk values are dropped (logged at debug level).
+
+    Unknown keys are ignored; dates must be YYYY-MM-DD (swapped when from > to); precisions and
+    review statuses must be known values; names longer than MAX_VALUE_CHARS are dropped.
+    """
+    values: dict[str, Any] = {}
+    try:
+        get = {key: params.get(key) for key in QUERY_KEYS.values()}
+    except Exception:  # noqa: BLE001 - a broken mapping is junk like any other
+        LOGGER.debug("unreadable query params: %r", params)
+        return EventFilter()
+    for name in MULTI_FIELDS:
+        kept = [v.strip() for v in _values(get[QUERY_KEYS[name]]) if v.strip() and len(v) <= MAX_VALUE_CHARS]
+        if name == "precisions":
+            kept = [v for v in kept if v in schema.DATE_PRECISIONS]
+        if name == "review_statuses":
+            kept = [v for v in kept if v in schema.REVIEW_STATUSES]
+        if kept:
+            values[name] = tuple(kept)
+    date_from = _parse_date(_last(get[QUERY_KEYS["date_from"]]))
+    date_to = _parse_date(_last(get[QUERY_KEYS["date_to"]]))
+    if date_from and date_to and date_from > date_to:
+        date_from, date_to = date_to, date_from
+    values["date_from"], values["date_to"] = date_from, date_to
+    statements = (_last(get[QUERY_KEYS["include_statements"]]) or "").lower()
+    if statements in _FALSE:
+        values["include_statements"] = False
+    killed = _parse_int(_last(get[QUERY_KEYS["min_fatalities"]]))
+    if killed:
+        values["min_fatalities"] = killed
+    text = _last(get[QUERY_KEYS["text"]])
+    if text and len(text) <= MAX_TEXT_CHARS:
+        values["text"] = text
+    return EventFilter(**values)

@@ -1,0 +1,71 @@
+"""Headline figures and breakdowns, checked by hand against tests/fixtures/dashboard/events.csv."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard.filters import EventFilter, apply_filters
+from dashboard.metrics import Headline, breakdown, format_span, headline
+from data_prep import schema
+from tests.dashboard_fixture import load_events
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_events()
+
+
+def test_headline_of_the_fixture(events: pd.DataFrame) -> None:
+    assert headline(events) == Headline(
+        events=10,
+        fatalities_low=10 + 7 + 0 + 0 + 120 + 0 + 0 + 1 + 2,  # E4's missing toll adds nothing
+        fatalities_high=10 + 7 + 0 + 0 + 150 + 0 + 0 + 1 + 3,
+        injuries_low=20 + 3 + 1 + 0 + 300 + 0 + 0 + 5,
+        injuries_high=20 + 3 + 27 + 0 + 300 + 0 + 0 + 5,  # E6 has no max: its low figure stands
+        articles=11,  # a1..a11; a2 and a6 are shared
+        outlets=6,  # Al Jazeera, Times of Israel, Al Mayadeen, Ynet, Haaretz, WAFA
+        contested=2,  # E3, E6; E8's unknown is not contested
+        range_events=1,
+        range_fatalities_low=120,
+        statements=1,
+        no_toll=1,  # E4
+        undated=1,  # E8
+        unlocated=1,  # E10
+        first_day=date(2023, 1, 1),
+        last_day=date(2023, 2, 28),
+    )
+
+
+def test_headline_of_a_filtered_frame(events: pd.DataFrame) -> None:
+    h = headline(apply_filters(events, EventFilter(areas=("West Bank",))))
+    assert (h.events, h.fatalities_low, h.fatalities_high, h.articles, h.outlets) == (4, 13, 14, 5, 5)
+    assert h.range_events == 0
+
+
+def test_headline_of_nothing(events: pd.DataFrame) -> None:
+    h = headline(events.iloc[:0])
+    assert (h.events, h.fatalities_low, h.articles, h.outlets, h.first_day) == (0, 0, 0, 0, None)
+
+
+def test_high_figure_never_below_low() -> None:
+    frame = load_events().iloc[:1].copy()
+    frame[schema.FATALITIES_MAX] = pd.array([4], dtype="Int64")  # a bad max below the low figure
+    assert headline(frame).fatalities_high == 10
+
+
+@pytest.mark.parametrize("low, high, expected", [(1204, 1204, "1,204"), (1204, 1530, "1,204–1,530"), (0, 0, "0")])
+def test_format_span(low: int, high: int, expected: str) -> None:
+    assert format_span(low, high) == expected
+
+
+def test_breakdown(events: pd.DataFrame) -> None:
+    table = breakdown(events, schema.ADMIN1)
+    assert table[schema.ADMIN1].tolist() == ["West Bank", "Gaza Strip", "Israel", "East Jerusalem"]
+    assert table["events"].tolist() == [4, 3, 2, 1]
+    assert table["fatalities_high"].tolist() == [14, 150, 0, 7]
+    top = breakdown(events, schema.EVENT_TYPE, top=2)
+    assert top[schema.EVENT_TYPE].tolist() == ["Explosions/Remote violence", "Battles", "Other"]
+    assert top["events"].tolist() == [3, 2, 5]
+    assert top["share"].sum() == pytest.approx(1.0)
