@@ -1,0 +1,79 @@
+"""Command line: a thin shell over the library (`python -m data_prep build INPUT... --out DIR`)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import io
+from . import schema as S
+from . import settings
+from .pipeline import BuildResult, build_event_table
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_NOTHING = 3  # nothing could be processed
+
+
+class CliError(Exception):
+    """A problem the user can fix, reported as one line."""
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m data_prep", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="build the event table from article files or folders")
+    build.add_argument("inputs", nargs="+", type=Path, help="files or folders (read recursively)")
+    build.add_argument("--out", type=Path, default=settings.DEFAULT_OUT_DIR, help="output folder")
+    build.add_argument("--quiet", action="store_true", help="no progress bar, summary only")
+    build.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    return parser.parse_args(argv)
+
+
+def summary(result: BuildResult, out_dir: Path) -> str:
+    """What a build did, in a few lines."""
+    articles = result.articles
+    undated = int((articles[S.STATUS] == S.STATUS_UNDATED).sum())
+    events = result.events
+    precision = events[S.DATE_PRECISION].value_counts().to_dict()
+    types = events[S.EVENT_TYPE].value_counts().to_dict()
+    lines = [
+        f"Read {len(articles)} input(s): {result.processed} article(s) processed "
+        f"({undated} undated), {len(result.rejects)} skipped.",
+        f"Found {len(events)} event(s) from {len(result.mentions)} mention(s): "
+        + ", ".join(f"{n} {t}" for t, n in types.items()),
+        "Days: " + ", ".join(f"{n} {p}" for p, n in precision.items()),
+        f"Wrote {out_dir}",
+    ]
+    lines += [f"  skipped {r.file}: {r.reason}" for r in result.rejects]
+    return "\n".join(lines)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.inputs if not p.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)}")
+    result = build_event_table(args.inputs, progress=not args.quiet and sys.stderr.isatty())
+    if result.processed == 0:
+        reasons = "; ".join(f"{r.file}: {r.reason}" for r in result.rejects[:5]) or "no input files found"
+        print(f"error: no article could be processed ({reasons})", file=sys.stderr)
+        return EXIT_NOTHING
+    io.write_outputs(args.out, result.events, result.mentions, result.articles)
+    print(summary(result, args.out))
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.ERROR,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except (CliError, io.OutputError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,398 @@
+"""One article in, its events out: triggers, actors, places, days and casualties per sentence.
+
+The rules follow the coding guide (one kind of action, by one actor, on one day, at one place);
+the words they look for live in `data/` (triggers, actors, gazetteer), not here.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from . import schema
+from .actors import ActorDictionary, ActorMatch
+from .casualties import INJURED, KILLED, CasualtyFigure, find_casualties, find_claimant
+from .dates import find_temporal_expressions
+from .models import Actor, Article, Claim, Event, ParsedDate, Place, TemporalMatch
+from .places import Gazetteer, PlaceMatch
+from .sentences import Sentence, split_sentences
+from .triggers import TriggerMatch, TriggerRule, load_triggers
+
+LOGGER = logging.getLogger(__name__)
+
+_QUOTED = re.compile(r"\"[^\"\n]{3,}?\"|“[^”\n]{3,}?”|‘[^’\n]{12,}?’|(?<![\w])'[^'\n]{12,}?'(?![\w])")
+# Words that make a trigger refer back to an event already told ("the strikes", "these clashes").
+_ANAPHORIC = re.compile(r"\b(?:the|these|this|those|such|its|their|that)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+# Clauses that give a cause or background: triggers on either side do not describe one event.
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:in (?:response|retaliation|reaction) (?:to|for)|in revenge for|following|amid|a day after|"
+    r"days after|hours after|after|before|since|while|whereas|but)\b",
+    re.IGNORECASE,
+)
+# Prepositions that make the next place a target or impact point, or an origin.
+_TARGET_BEFORE = re.compile(r"\b(?:at|on|toward|towards|into|against|targeting|hit|hitting|in|of|near|struck)\s+(?:[\w'-]+\s+){0,4}$", re.IGNORECASE)
+_ORIGIN_BEFORE = re.compile(r"\b(?:from)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+_TARGET_ACTOR_BEFORE = re.compile(r"\b(?:against|on|at|toward|towards|targeting|target|targeted|hit|of)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+_ISRAELI_ADJ = re.compile(r"\bIsraeli\s+(?:[\w'-]+\s+){0,2}$")
+_PALESTINIAN_ADJ = re.compile(r"\b(?:Palestinian|Gaza)\s+(?:[\w'-]+\s+){0,2}$")
+_SPEAKER_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.IGNORECASE)
+
+VIOLENT_FAMILIES = frozenset({"air", "shelling", "interception", "explosive", "clash", "attack", "riot"})
+# Multi-day tolls longer than this are summaries (a year's toll), not events.
+MAX_RANGE_DAYS = 62
+# Casualty-only sentences attach to the last violent event this many sentences back at most.
+CASUALTY_REACH = 4
+
+ISRAELI_MILITARY = "Israeli military"
+UNIDENTIFIED_ARMED_GROUP = "Unidentified Palestinian armed group"
+
+
+@dataclass
+class Candidate:
+    """An event being assembled from one sentence (mutable while it is built, frozen into an Event)."""
+
+    sentence: Sentence
+    triggers: list[TriggerMatch]
+    start: int  # segment of the sentence this candidate owns (sentence-relative)
+    end: int
+    rule: TriggerRule
+    actor1: Actor | None = None
+    actor1_default: bool = False
+    actor2: Actor | None = None
+    place: Place | None = None
+    place_inferred: bool = False
+    when: ParsedDate | None = None
+    date_inferred: bool = False
+    claims: list[Claim] = field(default_factory=list)
+    extra_evidence: list[Sentence] = field(default_factory=list)
+
+    @property
+    def family(self) -> str:
+        return self.rule.family
+
+
+def _mask_quotes(text: str) -> str:
+    """Blank out quoted speech (same length): what a speaker says is a claim, not an event we saw."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+
+
+def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch]]:
+    """Group a sentence's triggers into the events they describe."""
+    groups: list[list[TriggerMatch]] = []
+    for trigger in triggers:
+        if groups:
+            last = groups[-1]
+            between = text[last[-1].end: trigger.start]
+            same_clause = not _CLAUSE_BREAK.search(between)
+            families = {t.rule.family for t in last}
+            joins = (
+                trigger.rule.family in families
+                or (trigger.rule.secondary and families & {"shelling", "air", "explosive"})
+                or (same_clause and trigger.rule.generic and families & VIOLENT_FAMILIES)
+                or (same_clause and all(t.rule.generic for t in last) and trigger.rule.family in VIOLENT_FAMILIES)
+            )
+            if joins and trigger.rule.family != "statement":
+                last.append(trigger)
+                continue
+        groups.append([trigger])
+    return groups
+
+
+def _best_rule(group: list[TriggerMatch]) -> TriggerRule:
+    main = [t for t in group if not t.rule.secondary and not t.rule.generic] or [t for t in group if not t.rule.secondary] or group
+    return max(main, key=lambda t: t.rule.priority).rule
+
+
+def _in(span_start: int, span_end: int, start: int, end: int) -> bool:
+    return start <= span_start and span_end <= end
+
+
+class ArticleExtractor:
+    """Extraction for one article: holds the article-wide context sentences lean on."""
+
+    def __init__(self, article: Article, actors: ActorDictionary, gazetteer: Gazetteer):
+        self.article = article
+        self.actors = actors
+        self.gazetteer = gazetteer
+        self.triggers = load_triggers()
+
+    # --- per sentence -----------------------------------------------------------------
+    def candidates(self, sentence: Sentence) -> tuple[list[Candidate], list[CasualtyFigure], str]:
+        masked = _mask_quotes(sentence.text)
+        triggers = self.triggers.find(masked)
+        figures = find_casualties(masked)
+        if not triggers:
+            return [], figures, masked
+        actor_matches = self.actors.find_actors(masked)
+        place_matches = self.gazetteer.find_places(masked)
+        times = find_temporal_expressions(masked, self.article.published)
+        groups = _segments(masked, triggers)
+        found: list[Candidate] = []
+        for index, group in enumerate(groups):
+            start = groups[index - 1][-1].end if index else 0
+            end = groups[index + 1][0].start if index + 1 < len(groups) else len(masked)
+            rule = _best_rule(group)
+            candidate = Candidate(sentence, group, start, end, rule)
+            self._assign_actors(candidate, masked, actor_matches)
+            self._assign_place(candidate, masked, place_matches)
+            self._assign_date(candidate, masked, times)
+            if self._keep(candidate, masked, place_matches, times, figures):
+                found.append(candidate)
+        self._attach_figures(found, figures, masked)
+        return self._drop_redundant_statements(found), figures, masked
+
+    def _assign_actors(self, c: Candidate, text: str, matches: list[ActorMatch]) -> None:
+        first = c.triggers[0]
+        before = [m for m in matches if _in(m.start, m.end, c.start, first.start)]
+        after = [m for m in matches if _in(m.start, m.end, first.end, c.end)]
+        if c.family == "statement":
+            # The speaker: the first actor of the sentence before the verb (not a pronoun).
+            speakers = [m for m in matches if m.end <= first.start]
+            c.actor1 = speakers[0].actor if speakers else None
+            return
+        subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(text[: m.start]) and not _BY_BEFORE.search(text[: m.start])]
+        agents = [m for m in after if _BY_BEFORE.search(text[: m.start])]
+        if agents:
+            c.actor1 = agents[0].actor
+        elif subjects:
+            c.actor1 = subjects[0].actor
+        elif _ISRAELI_ADJ.search(text[max(0, first.start - 40): first.start]) and c.family in VIOLENT_FAMILIES:
+            c.actor1 = self.actors.get(ISRAELI_MILITARY)
+        elif _PALESTINIAN_ADJ.search(text[max(0, first.start - 40): first.start]) and c.family in {"shelling", "explosive"}:
+            c.actor1 = self.actors.get(UNIDENTIFIED_ARMED_GROUP)
+        elif c.rule.default_actor1:
+            c.actor1 = self.actors.get(c.rule.default_actor1)
+            c.actor1_default = True
+        targets = [m for m in after if m.actor != c.actor1 and not _BY_BEFORE.search(text[: m.start])]
+        targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(text[: m.start]) and m.actor != c.actor1]
+        if targets:
+            c.actor2 = targets[0].actor
+
+    def _assign_place(self, c: Candidate, text: str, matches: list[PlaceMatch]) -> None:
+        first = c.triggers[0]
+        inside = [m for m in matches if _in(m.start, m.end, c.start, c.end)]
+        if c.rule.target_place or c.family in {"air", "interception"}:
+            inside = [m for m in inside if not _ORIGIN_BEFORE.search(text[: m.start])] or []
+            after = [m for m in inside if m.start >= first.end]
+            targeted = [m for m in after if _TARGET_BEFORE.search(text[: m.start])]
+            ordered = targeted + [m for m in after if m not in targeted] + [m for m in inside if m.start < first.end]
+        else:
+            ordered = inside
+        specific = [m for m in ordered if m.place.kind != "region"]
+        chosen = (specific or ordered or [None])[0]
+        c.place = chosen.place if chosen else None
+
+    def _assign_date(self, c: Candidate, text: str, times: list[TemporalMatch]) -> None:
+        inside = [t for t in times if _in(t.start, t.end, c.start, c.end)]
+        if not inside and c.family != "statement":
+            inside = times
+        chosen = next((t for t in inside if t.date.best is not None), inside[0] if inside else None)
+        c.when = chosen.date if chosen else None
+
+    def _keep(self, c: Candidate, text: str, places: list[PlaceMatch], times: list[TemporalMatch],
+              figures: list[CasualtyFigure]) -> bool:
+        first = c.triggers[0]
+        if c.family == "statement":
+            return c.actor1 is not None and not _SPEAKER_PRONOUN.search(text[c.start: first.start])
+        own_place = any(_in(m.start, m.end, c.start, c.end) for m in places)
+        own_time = any(_in(t.start, t.end, c.start, c.end) for t in times)
+        own_figures = any(_in(f.start, f.end, c.start, c.end) for f in figures)
+        if _ANAPHORIC.search(text[max(0, first.start - 40): first.start]) and not (own_place or own_time):
+            return False  # "the strikes", "these clashes": an event already told
+        if all(t.rule.generic for t in c.triggers):
+            # "killed" alone makes an event only with a named actor and a place, or a figure.
+            return (c.actor1 is not None and own_place) or (own_figures and (own_place or c.actor1 is not None))
+        if c.when is not None and c.when.start and c.when.end and (c.when.end - c.when.start).days > MAX_RANGE_DAYS:
+            return False  # a year's toll is a summary, not an event
+        return True
+
+    def _attach_figures(self, found: list[Candidate], figures: list[CasualtyFigure], text: str) -> None:
+        violent = [c for c in found if c.family in VIOLENT_FAMILIES]
+        for figure in figures:
+            owner = next((c for c in violent if c.start <= figure.start < c.end), None)
+            if owner is None and violent:
+                owner = min(violent, key=lambda c: abs(c.triggers[0].start - figure.start))
+            if owner is not None:
+                owner.claims.append(self._claim(figure, text))
+
+    def _claim(self, figure: CasualtyFigure, text: str) -> Claim:
+        claimant = find_claimant(text, figure.start) or self.article.outlet or self.article.file
+        return Claim(figure.kind, figure.count, claimant, figure.text, figure.minimum)
+
+    @staticmethod
+    def _drop_redundant_statements(found: list[Candidate]) -> list[Candidate]:
+        """A sentence that reports an actor's action needs no second event for its 'said'."""
+        actions = {c.actor1.name for c in found if c.family != "statement" and c.actor1}
+        return [c for c in found if c.family != "statement" or (c.actor1 and c.actor1.name not in actions
+                                                                and not any(o.family != "statement" for o in found))]
+
+    # --- across sentences ------------------------------------------------------------------
+    def run(self) -> list[Event]:
+        sentences = split_sentences(self.article.text)
+        seen_text: set[str] = set()
+        events: list[Candidate] = []
+        last_violent: tuple[int, Candidate] | None = None
+        region_counts: dict[str, int] = {}
+        for sentence in sentences:
+            for match in self.gazetteer.find_places(sentence.text):
+                if match.place.admin1:
+                    region_counts[match.place.admin1] = region_counts.get(match.place.admin1, 0) + 1
+        for number, sentence in enumerate(sentences):
+            if sentence.is_header or sentence.text in seen_text:
+                continue
+            seen_text.add(sentence.text)
+            found, figures, masked = self.candidates(sentence)
+            if not found:
+                if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH:
+                    owner = last_violent[1]
+                    owner.claims.extend(self._claim(f, masked) for f in figures)
+                    owner.extra_evidence.append(sentence)
+                continue
+            for c in found:
+                self._inherit(c, events)
+                events.append(c)
+                if c.family in VIOLENT_FAMILIES:
+                    last_violent = (number, c)
+        dominant = max(region_counts, key=lambda k: region_counts[k]) if region_counts else None
+        for c in events:
+            if c.place is None and c.family != "statement" and dominant:
+                c.place = self.gazetteer.lookup(dominant)
+                c.place_inferred = True
+        merged = merge_within_article(events)
+        return [self._to_event(c) for c in merged]
+
+    def _inherit(self, c: Candidate, earlier: list[Candidate]) -> None:
+        """A sentence with no day of its own takes the day of the event just told in its paragraph."""
+        if c.when is not None:
+            return
+        previous = next((e for e in reversed(earlier) if e.sentence.paragraph == c.sentence.paragraph
+                         and e.when is not None and e.family != "statement"), None)
+        if previous is not None and c.family != "statement":
+            c.when = previous.when
+            return
+        published = self.article.published
+        if published is not None:
+            c.when = ParsedDate(published, published - timedelta(days=1) if c.family != "statement" else published,
+                                published, schema.PRECISION_APPROX, "publication date")
+            c.date_inferred = True
+
+    def _to_event(self, c: Candidate) -> Event:
+        kills = [cl.count for cl in c.claims if cl.kind == KILLED]
+        hurts = [cl.count for cl in c.claims if cl.kind == INJURED]
+        violent = c.family != "statement"
+        when = c.when or ParsedDate(None, None, None, schema.PRECISION_UNKNOWN, "")
+        evidence = c.sentence
+        key = f"{self.article.article_id}:{evidence.start}:{c.family}:{c.triggers[0].start}"
+        family_rule = c.rule
+        return Event(
+            mention_id=hashlib.sha1(key.encode()).hexdigest()[:16],
+            article_id=self.article.article_id,
+            source_file=self.article.file,
+            event_type=family_rule.event_type,
+            sub_event_type=family_rule.sub_event_type,
+            actor1=c.actor1.name if c.actor1 else None,
+            actor2=c.actor2.name if c.actor2 else None,
+            inter1=c.actor1.inter if c.actor1 else None,
+            inter2=c.actor2.inter if c.actor2 else None,
+            evidence=evidence.text,
+            evidence_start=evidence.start,
+            evidence_end=evidence.end,
+            event_date=when.best,
+            date_start=when.start,
+            date_end=when.end,
+            date_precision=when.precision,
+            place=c.place,
+            fatalities=min(kills) if kills else (0 if violent else None),
+            injuries=min(hurts) if hurts else None,
+            claims=tuple(c.claims),
+            outlet=self.article.outlet,
+            published=self.article.published,
+            notes=" ".join(s.text for s in c.extra_evidence),
+        )
+
+
+# --- merging the mentions of one event inside an article ---------------------------------------
+def _actors_agree(a: Candidate, b: Candidate) -> bool:
+    if a.actor1 is None or b.actor1 is None or a.actor1_default or b.actor1_default:
+        return True
+    names_a = {a.actor1.name, a.actor1.parent}
+    names_b = {b.actor1.name, b.actor1.parent}
+    return bool((names_a & names_b) - {None})
+
+
+def _places_agree(a: Candidate, b: Candidate) -> bool:
+    if a.place is None or b.place is None or a.place_inferred or b.place_inferred:
+        return True
+    pa, pb = a.place, b.place
+    if pa.name == pb.name:
+        return True
+    if pa.kind == "region" and pb.admin1 == pa.name or pb.kind == "region" and pa.admin1 == pb.name:
+        return True
+    if None not in (pa.latitude, pa.longitude, pb.latitude, pb.longitude):
+        return abs(pa.latitude - pb.latitude) < 0.05 and abs(pa.longitude - pb.longitude) < 0.05
+    return False
+
+
+def _dates_agree(a: Candidate, b: Candidate) -> bool:
+    da = a.when.best if a.when else None
+    db = b.when.best if b.when else None
+    if da is None or db is None:
+        return True
+    if a.date_inferred or b.date_inferred:
+        return abs((da - db).days) <= 2
+    return da == db
+
+
+def _families_agree(a: Candidate, b: Candidate) -> bool:
+    if a.family == b.family:
+        return True
+    pair = {a.family, b.family}
+    if "statement" in pair:
+        return False
+    generic = all(t.rule.generic for t in a.triggers) or all(t.rule.generic for t in b.triggers)
+    return generic or pair in ({"shelling", "interception"}, {"air", "interception"}, {"clash", "attack"})
+
+
+def _absorb(keep: Candidate, other: Candidate) -> None:
+    """Fold `other` into `keep`, keeping the more specific of each field."""
+    if (keep.actor1 is None or keep.actor1_default) and other.actor1 is not None and not other.actor1_default:
+        keep.actor1, keep.actor1_default = other.actor1, False
+    keep.actor2 = keep.actor2 or other.actor2
+    if (keep.place is None or keep.place_inferred or keep.place.kind == "region") and other.place is not None \
+            and not other.place_inferred and (keep.place is None or other.place.kind != "region" or keep.place_inferred):
+        keep.place, keep.place_inferred = other.place, False
+    if (keep.when is None or keep.date_inferred) and other.when is not None and not other.date_inferred:
+        keep.when, keep.date_inferred = other.when, False
+    if other.rule.priority > keep.rule.priority and not other.rule.generic and not other.rule.secondary:
+        keep.rule = other.rule
+    known = {(c.kind, c.count, c.claimant) for c in keep.claims}
+    keep.claims.extend(c for c in other.claims if (c.kind, c.count, c.claimant) not in known)
+    keep.extra_evidence.append(other.sentence)
+
+
+def merge_within_article(candidates: list[Candidate]) -> list[Candidate]:
+    """One article often tells an event several times; fold its mentions into one."""
+    kept: list[Candidate] = []
+    for c in candidates:
+        twin = next((k for k in kept if _families_agree(k, c) and _actors_agree(k, c)
+                     and _places_agree(k, c) and _dates_agree(k, c)), None)
+        if twin is None:
+            kept.append(c)
+        else:
+            _absorb(twin, c)
+    return kept
+
+
+def extract_events(article: Article, actors: ActorDictionary | None = None,
+                   gazetteer: Gazetteer | None = None) -> list[Event]:
+    """The events one article reports, in text order (pure: same article, same events)."""
+    extractor = ArticleExtractor(article, actors or ActorDictionary.load(), gazetteer or Gazetteer.load())
+    return extractor.run()
+
+
+def with_publication_date(article: Article, published: date | None) -> Article:
+    """The article with a corrected publication date (its relative days resolve again)."""
+    return replace(article, published=published, published_origin="override")

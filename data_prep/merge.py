@@ -1,0 +1,208 @@
+"""The same event told by several articles becomes one row; every telling stays in the mentions table."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+
+from . import schema as S
+from .models import Event
+
+# ACLED's disorder types by event type.
+DISORDER_OF: dict[str, str] = {
+    "Battles": "Political violence", "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence", "Protests": "Demonstrations",
+    "Riots": "Demonstrations", "Strategic developments": "Strategic developments", S.STATEMENT: S.STATEMENT,
+}
+CIVILIANS_INTER = 7
+# Two places this close (degrees, about 5 km) are one place for merging (a town and its camp).
+NEAR_DEGREES = 0.05
+
+
+def _places_near(a: Event, b: Event) -> bool:
+    pa, pb = a.place, b.place
+    if pa is None or pb is None:
+        return False
+    if pa.name == pb.name:
+        return True
+    if pa.geo_precision >= 3 or pb.geo_precision >= 3:
+        return False
+    if None in (pa.latitude, pa.longitude, pb.latitude, pb.longitude):
+        return False
+    return abs(pa.latitude - pb.latitude) < NEAR_DEGREES and abs(pa.longitude - pb.longitude) < NEAR_DEGREES
+
+
+def _actors_agree(a: Event, b: Event) -> bool:
+    return a.actor1 is None or b.actor1 is None or a.actor1 == b.actor1
+
+
+def _same_event(a: Event, b: Event) -> bool:
+    """Told as the same incident: same type, same day, same place, no conflicting actor."""
+    if a.article_id == b.article_id or a.event_type == S.STATEMENT or a.event_type != b.event_type:
+        return False
+    if a.event_date is None or b.event_date is None:
+        return False
+    approx = S.PRECISION_DAY not in (a.date_precision, b.date_precision)
+    if abs((a.event_date - b.event_date).days) > (1 if approx else 0):
+        return False
+    if a.date_precision == S.PRECISION_RANGE or b.date_precision == S.PRECISION_RANGE:
+        return False
+    return _places_near(a, b) and _actors_agree(a, b)
+
+
+def group_mentions(mentions: Sequence[Event]) -> list[list[Event]]:
+    """Clusters of mentions that tell one event (union-find over same-day candidates)."""
+    parent = list(range(len(mentions)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for index, mention in enumerate(mentions):
+        if mention.event_date is not None:
+            by_day[mention.event_date].append(index)
+    for day, indices in by_day.items():
+        nearby = indices + by_day.get(day.fromordinal(day.toordinal() + 1), [])
+        for i in indices:
+            for j in nearby:
+                if i < j and find(i) != find(j) and _same_event(mentions[i], mentions[j]):
+                    parent[find(j)] = find(i)
+    clusters: dict[int, list[Event]] = defaultdict(list)
+    for index, mention in enumerate(mentions):
+        clusters[find(index)].append(mention)
+    return list(clusters.values())
+
+
+def _order_key(m: Event) -> tuple:
+    return (m.published or date.max, m.source_file, m.evidence_start)
+
+
+def _specificity(m: Event) -> tuple:
+    """Prefer a mention with an exact day, a precise place and a named actor."""
+    return (
+        m.date_precision == S.PRECISION_DAY,
+        m.place is not None and m.place.geo_precision == 1,
+        m.actor1 is not None,
+        m.place is not None,
+    )
+
+
+def _claims_json(cluster: Sequence[Event]) -> str:
+    rows = []
+    for m in cluster:
+        for claim in m.claims:
+            rows.append({**claim.as_dict(), S.ARTICLE_ID: m.article_id, S.SOURCE_FILE: m.source_file})
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _counts(cluster: Sequence[Event], kind: str) -> list[int]:
+    return [c.count for m in cluster for c in m.claims if c.kind == kind]
+
+
+def _interaction(inter1: int | None, inter2: int | None) -> int | None:
+    if inter1 is None:
+        return None
+    if inter2 is None:
+        return inter1 * 10
+    low, high = sorted((inter1, inter2))
+    return low * 10 + high
+
+
+def _join(values: Sequence[str | None]) -> str:
+    seen: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.append(value)
+    return S.LIST_SEPARATOR.join(seen)
+
+
+def event_row(cluster: Sequence[Event]) -> dict[str, object]:
+    """One table row from the mentions of one event."""
+    ordered = sorted(cluster, key=_order_key)
+    best = max(ordered, key=_specificity)
+    first = ordered[0]
+    place = best.place
+    killed, injured = _counts(ordered, "killed"), _counts(ordered, "injured")
+    kinds_disagree = len(set(killed)) > 1 or len(set(injured)) > 1
+    fatalities = min(killed) if killed else best.fatalities
+    day = best.event_date
+    return {
+        S.EVENT_ID: "EV" + first.mention_id,
+        S.EVENT_DATE: day,
+        S.YEAR: day.year if day else None,
+        S.TIME_PRECISION: S.TIME_PRECISION_OF.get(best.date_precision, 3),
+        S.DISORDER_TYPE: DISORDER_OF.get(best.event_type),
+        S.EVENT_TYPE: best.event_type,
+        S.SUB_EVENT_TYPE: best.sub_event_type,
+        S.ACTOR1: best.actor1 or next((m.actor1 for m in ordered if m.actor1), None),
+        S.ASSOC_ACTOR_1: best.assoc_actor_1,
+        S.INTER1: best.inter1,
+        S.ACTOR2: best.actor2 or next((m.actor2 for m in ordered if m.actor2), None),
+        S.ASSOC_ACTOR_2: best.assoc_actor_2,
+        S.INTER2: best.inter2,
+        S.INTERACTION: _interaction(best.inter1, best.inter2),
+        S.CIVILIAN_TARGETING: "Civilian targeting" if best.inter2 == CIVILIANS_INTER else None,
+        S.COUNTRY: place.country if place else None,
+        S.ADMIN1: place.admin1 if place else None,
+        S.LOCATION: place.name if place else None,
+        S.LATITUDE: place.latitude if place else None,
+        S.LONGITUDE: place.longitude if place else None,
+        S.GEO_PRECISION: place.geo_precision if place else None,
+        S.SOURCE: _join([m.outlet for m in ordered]),
+        S.NOTES: _notes(best, fatalities),
+        S.FATALITIES: fatalities,
+        S.DATE_START: best.date_start,
+        S.DATE_END: best.date_end,
+        S.DATE_PRECISION: best.date_precision,
+        S.INJURIES: min(injured) if injured else best.injuries,
+        S.FATALITIES_MAX: max(killed) if killed else fatalities,
+        S.INJURIES_MAX: max(injured) if injured else best.injuries,
+        S.CLAIMS: _claims_json(ordered),
+        S.CONTESTED: kinds_disagree,
+        S.EVIDENCE: best.evidence,
+        S.EVIDENCE_START: best.evidence_start,
+        S.EVIDENCE_END: best.evidence_end,
+        S.SOURCE_FILES: _join([m.source_file for m in ordered]),
+        S.ARTICLE_IDS: _join([m.article_id for m in ordered]),
+        S.MENTION_COUNT: len(ordered),
+    }
+
+
+def _notes(m: Event, fatalities: int | None) -> str:
+    """A neutral one-line summary in the table's own words (never the source's labels)."""
+    day = m.event_date.isoformat() if m.event_date else "undated"
+    where = m.place.name if m.place else "unlocated"
+    who = m.actor1 or "unidentified actor"
+    target = f" against {m.actor2}" if m.actor2 else ""
+    toll = f"; {fatalities} killed" if fatalities else ""
+    return f"{day}: {who} - {m.sub_event_type or m.event_type}{target} - {where}{toll}"
+
+
+def mention_row(m: Event, event_id: str) -> dict[str, object]:
+    return {
+        S.MENTION_ID: m.mention_id, S.EVENT_ID: event_id, S.ARTICLE_ID: m.article_id,
+        S.SOURCE_FILE: m.source_file, S.OUTLET: m.outlet, S.PUBLISHED: m.published,
+        S.EVENT_DATE: m.event_date, S.DATE_START: m.date_start, S.DATE_END: m.date_end,
+        S.DATE_PRECISION: m.date_precision, S.EVENT_TYPE: m.event_type, S.SUB_EVENT_TYPE: m.sub_event_type,
+        S.ACTOR1: m.actor1, S.ACTOR2: m.actor2, S.LOCATION: m.place.name if m.place else None,
+        S.FATALITIES: m.fatalities, S.INJURIES: m.injuries, S.CLAIMS: _claims_json([m]),
+        S.EVIDENCE: m.evidence, S.EVIDENCE_START: m.evidence_start, S.EVIDENCE_END: m.evidence_end,
+    }
+
+
+def merge_mentions(mentions: Sequence[Event]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The event table (one row per event) and the mentions table (one row per telling)."""
+    event_rows, mention_rows = [], []
+    for cluster in group_mentions(mentions):
+        row = event_row(cluster)
+        event_rows.append(row)
+        mention_rows.extend(mention_row(m, row[S.EVENT_ID]) for m in cluster)
+    events = S.conform_events(pd.DataFrame(event_rows, columns=list(S.EVENT_COLUMNS)))
+    events = events.sort_values([S.EVENT_DATE, S.EVENT_ID], na_position="last", kind="stable").reset_index(drop=True)
+    return events, S.conform_mentions(pd.DataFrame(mention_rows, columns=list(S.MENTION_COLUMNS)))
