@@ -60,8 +60,8 @@ _ACCORDING = re.compile(
     re.IGNORECASE,
 )
 _SAID = re.compile(
-    r"(?P<who>(?:(?:the|an?|local|Israeli|Palestinian|Gaza's|Israel's|Qatar-based)\s+)*"
-    r"(?:[A-Z][\w'’-]*\s+){0,5}?(?:[A-Z][\w'’-]*|media|website|sources|officials|ministry|authorities|services|army|military|hospital|medics))"
+    r"(?P<who>(?:(?:the|an?|local|Israeli|Palestinian|Gaza's|Israel's|[A-Z][\w]*-based)\s+)*"
+    r"(?:[A-Z][\w'’-]*\s+){0,5}?(?:[a-z]+\s+){0,2}?(?:[A-Z][\w'’-]*|media|website|sources|officials|ministry|authorities|services|army|military|hospital|medics|network|agency|channel|office|spokesperson|spokesman))"
     r"\s+(?:also\s+)?(?:said|says|reported|reports|announced|confirmed|stated|told)\b"
 )
 

@@ -1,0 +1,44 @@
+"""Sentence splitting (spans, headers) and trigger typing on real news wording."""
+from __future__ import annotations
+
+import pytest
+
+from data_prep.sentences import split_sentences
+from data_prep.triggers import load_triggers
+
+ARTICLE = (
+    "Israeli missiles against Palestinian rockets in the night of Gaza\n\n"
+    "By News Desk - January 27 2023\n\n"
+    "The Israeli army and Palestinian fighters in the Gaza Strip clashed with missiles before dawn on Thursday, "
+    "less than 36 hours after a visit by the US secretary of state. These clashes took place between 2:30 a.m. "
+    "and 3:30 a.m. Thursday. Mr. Blinken left.\n"
+)
+
+
+def test_sentences_have_spans_and_headers() -> None:
+    sentences = split_sentences(ARTICLE)
+    assert [s.is_header for s in sentences] == [True, True, False, False, False]
+    assert sentences[3].text == "These clashes took place between 2:30 a.m. and 3:30 a.m. Thursday."
+    assert sentences[4].text == "Mr. Blinken left."
+    for s in sentences:
+        assert ARTICLE[s.start: s.end] == s.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fired two rockets toward the adjacent Israeli settlement of Ashkelon", [("fired two rockets", "shelling")]),
+        ("air raid sirens were activated in Tel Aviv", []),
+        ("the Israeli strikes hit a training center", [("strikes hit", "air")]),
+        ("its al-Zouari drones to attack Israel's Hatzerim base", []),
+        ("it had used for the first time its al-Zouari drones to attack", [("used for the first time its al-Zouari drones to attack", "air")]),
+        ("the PA said it ended its security coordination with Israel",
+         [("said", "statement"), ("ended its security coordination", "policy")]),
+        ("Israeli forces raided the Jenin refugee camp", [("raided", "clash")]),
+        ("settlers began to torch vehicles and homes", [("torch", "attack")]),
+        ("a rocket which was intercepted by the air defense system", [("intercepted", "interception")]),
+        ("Israeli forces arrested 15 Palestinians", [("arrested", "arrest")]),
+    ],
+)
+def test_triggers(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.rule.family) for m in load_triggers().find(text)] == expected
