@@ -1,0 +1,178 @@
+"""Pure text clean-up: Unicode, quotes, dashes, spaces, Markdown syntax, metadata values and headlines.
+
+Evidence spans point into the text these functions return, so every step is deterministic
+and `normalise_text` is idempotent (normalising twice changes nothing).
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+# Curly and typographic quotes become straight ones so that searches and evidence match.
+_QUOTES = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+}
+# Hyphen-like dashes and the minus sign become "-".
+_DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-")
+# Non-breaking and other odd spaces (and tabs) become a plain space.
+_SPACES = dict.fromkeys("\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                        "\u2009\u200a\u202f\u205f\u3000", " ")
+# Line and paragraph separators become a newline.
+_NEWLINES = dict.fromkeys("\u000b\u000c\u0085\u2028\u2029", "\n")
+# Zero-width characters, the BOM and the soft hyphen are invisible: drop them.
+_INVISIBLE = dict.fromkeys("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
+# Other C0/C1 control characters carry no text.
+_CONTROLS = dict.fromkeys(
+    [c for c in range(0x20) if c not in (0x0A,)] + list(range(0x7F, 0xA0)), None)
+_TABLE = str.maketrans({**{chr(k): v for k, v in _CONTROLS.items()}, **_QUOTES, **_DASHES,
+                        **_SPACES, **_NEWLINES, **_INVISIBLE})
+
+_RUN_OF_SPACES = re.compile(r" {2,}")
+_BLANK_LINES = re.compile(r"\n{3,}")
+# UTF-8 read as Windows-1252 leaves these pairs ("â€™" for "’", "Ã©" for "é").
+_MOJIBAKE = re.compile(r"(?:â€|Ã[\u0080-\u00ff]|Â[\u00a0-\u00bf])")
+
+
+def _latin1_fallback(error: UnicodeError) -> tuple[bytes, int]:
+    # Bytes that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) survive as U+0080-U+009F.
+    assert isinstance(error, UnicodeEncodeError)
+    return error.object[error.start:error.end].encode("latin-1"), error.end
+
+
+codecs.register_error("data_prep.latin1_fallback", _latin1_fallback)
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as Windows-1252 ("â€™" -> "’"); other text is returned unchanged."""
+    if not _MOJIBAKE.search(text):
+        return text
+    try:
+        return text.encode("cp1252", errors="data_prep.latin1_fallback").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def normalise_text(text: str) -> str:
+    """NFC, straight quotes, "-" for dashes, one space between words, paragraph breaks kept.
+
+    Line ends become "\\n", spaces at line ends go, blank-line runs shrink to one blank line.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text).translate(_TABLE)
+    lines = [_RUN_OF_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def clean_field(value: object) -> str | None:
+    """A metadata value as one clean line, or None when it is empty."""
+    if value is None:
+        return None
+    text = normalise_text(str(value)).replace("\n", " ")
+    text = _RUN_OF_SPACES.sub(" ", text).strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()
+    return text or None
+
+
+# --- Markdown -----------------------------------------------------------------
+_FENCE = re.compile(r"^(```|~~~)")
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)|!\[([^\]\n]*)\]\[[^\]\n]*\]")
+_LINK = re.compile(r"\[([^\]\n]+)\]\((?:<[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\"|\s+'[^'\n]*')?\)")
+_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
+_REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s+|$)(.*?)(?:\s+#+\s*)?$")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
+_RULE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
+_BLOCKQUOTE = re.compile(r"^ {0,3}(?:>\s?)+")
+_BULLET = re.compile(r"^(\s*)[-*+]\s+(?=\S)")
+_STRONG = re.compile(r"(?<!\w)(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])"
+                       r"|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def strip_markdown(text: str, join_wrapped: bool = False) -> str:
+    """Plain text from Markdown: link and image syntax, heading marks, emphasis, quotes and bullets go; words stay.
+
+    Images are dropped with their alt text (a caption is not article text); link text is kept.
+    HTML tags are left alone: untrusted text stays text. With `join_wrapped`, the lines of one
+    paragraph (Markdown's soft line breaks) become one line, so no sentence is cut by a newline.
+    """
+    out: list[str] = []
+    previous = ""
+    previous_kind = "blank"
+    for line in text.split("\n"):
+        if _FENCE.match(line) or _REF_DEFINITION.match(line):
+            continue
+        if previous.strip() and _SETEXT_UNDERLINE.match(line):
+            previous, previous_kind = line, "heading"
+            continue
+        if _RULE.match(line):
+            previous, previous_kind = "", "blank"
+            out.append("")
+            continue
+        previous = line
+        kind = "paragraph" if line.strip() else "blank"
+        heading = _ATX_HEADING.match(line)
+        if heading:
+            line, kind = heading.group(1), "heading"
+        elif _BULLET.match(line):
+            line, kind = _BULLET.sub(r"\1", line), "item"
+        elif _BLOCKQUOTE.match(line):
+            quoted = _BLOCKQUOTE.sub("", line)
+            kind = "quote" if previous_kind != "quote" or not quoted.strip() else "quote_more"
+            line = quoted
+        line = _IMAGE.sub("", line)
+        line = _LINK.sub(r"\1", line)
+        line = _REF_LINK.sub(r"\1", line)
+        line = _AUTOLINK.sub(r"\1", line)
+        line = _CODE.sub(r"\1", line)
+        line = _STRONG.sub(r"\2", line)
+        line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
+        wrapped = kind in ("paragraph", "quote_more") and previous_kind in ("paragraph", "item", "quote",
+                                                                              "quote_more")
+        if join_wrapped and wrapped and out:
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line)
+        previous_kind = kind
+    return "\n".join(out)
+
+
+# --- headlines ----------------------------------------------------------------
+MAX_HEADLINE_CHARS = 200
+MAX_HEADLINE_WORDS = 30
+# Navigation crumbs above a headline: "News / Palestine", "Home > World".
+_BREADCRUMB = re.compile(r"^[\w'&.-]+(?: [\w'&.-]+){0,3}(?: *[/>»|] *[\w'&.-]+(?: [\w'&.-]+){0,3})+$")
+
+
+def is_breadcrumb(line: str) -> bool:
+    """True for a navigation trail such as "News / Palestine"."""
+    return bool(_BREADCRUMB.match(line.strip()))
+
+
+def looks_like_headline(line: str) -> bool:
+    """Short, more than one word, no final period, not a byline: a headline."""
+    line = line.strip()
+    words = line.split()
+    if not 2 <= len(words) <= MAX_HEADLINE_WORDS or len(line) > MAX_HEADLINE_CHARS:
+        return False
+    if line.endswith((".", ",", ";", ":")) or line.lower().startswith("by "):
+        return False
+    return any(c.isalpha() for c in line)
+
+
+def headline_of(text: str, max_skip: int = 3) -> str | None:
+    """The first non-empty line when it looks like a headline (skipping a few breadcrumb lines), else None."""
+    skipped = 0
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        if is_breadcrumb(line) and skipped < max_skip:
+            skipped += 1
+            continue
+        return line.strip() if looks_like_headline(line) else None
+    return None
