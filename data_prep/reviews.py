@@ -1,0 +1,1417 @@
+"""The analyst review store: an append-only SQLite log of decisions, and applying it to the machine table.
+
+Machine-coded events are a draft. Analysts confirm or reject them, correct fields, merge, split and
+annotate; those decisions live in `reviews.sqlite` in the data folder, never in the machine files.
+
+* Every decision is one or more rows in the `actions` log (append-only: triggers refuse UPDATE and
+  DELETE). The `overrides` table holds what is in force per (event, field); it is written in the same
+  transaction as the log row, so the two never disagree (`rebuild_overrides` re-derives it to check).
+* Writes are `BEGIN IMMEDIATE` transactions on a fresh connection each time; readers see a
+  consistent WAL snapshot. Nothing is cached between calls, so a colleague's decision is visible on
+  the next read. A killed writer leaves no trace of its uncommitted transaction.
+* Decisions hang on event ids and remember the mention ids the event had. When a rebuild drops an
+  event id, its decisions follow a surviving mention to the new event; failing that they are shown
+  as orphans (`orphans`), never dropped.
+* `apply_reviews(events, mentions, store)` returns a new frame: machine values with the overrides
+  on top, plus review status, reviewer, note, time and the list of edited fields.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import schema, settings
+from .models import Article
+
+LOGGER = logging.getLogger(__name__)
+
+STORE_VERSION = 1
+BUSY_TIMEOUT_MS = 15_000
+
+# Action kinds in the log.
+ACTION_STATUS = "status"
+ACTION_EDIT = "edit"
+ACTION_NOTE = "note"
+ACTION_MERGE = "merge"
+ACTION_SPLIT = "split"
+ACTION_REVERT = "revert"
+ACTION_PUBLISHED = "set_published"
+ACTIONS: tuple[str, ...] = (
+    ACTION_STATUS, ACTION_EDIT, ACTION_NOTE, ACTION_MERGE, ACTION_SPLIT, ACTION_REVERT, ACTION_PUBLISHED,
+)
+
+# Structural decisions are stored as overrides on these pseudo-fields of the absorbed / split event.
+MERGED_INTO = "merged_into"
+SPLIT = "split"
+STRUCTURE_FIELDS: tuple[str, ...] = (MERGED_INTO, SPLIT)
+STATE_FIELDS: tuple[str, ...] = (schema.REVIEW_STATUS, schema.REVIEW_NOTE)
+
+# Coded fields an analyst may correct. Derived columns (year, time_precision) follow from them.
+DATE_FIELDS: tuple[str, ...] = (schema.EVENT_DATE, schema.DATE_START, schema.DATE_END, schema.DATE_PRECISION)
+PLACE_FIELDS: tuple[str, ...] = (
+    schema.LOCATION, schema.ADMIN1, schema.COUNTRY, schema.LATITUDE, schema.LONGITUDE, schema.GEO_PRECISION,
+)
+EDITABLE_FIELDS: tuple[str, ...] = DATE_FIELDS + (
+    schema.EVENT_TYPE, schema.SUB_EVENT_TYPE, schema.DISORDER_TYPE,
+    schema.ACTOR1, schema.ASSOC_ACTOR_1, schema.INTER1, schema.ACTOR2, schema.ASSOC_ACTOR_2, schema.INTER2,
+    schema.CIVILIAN_TARGETING,
+) + PLACE_FIELDS + (schema.FATALITIES, schema.INJURIES)
+# Fields a revert may target: the edits, the status, the note and the structural decisions.
+REVERTIBLE_FIELDS: tuple[str, ...] = EDITABLE_FIELDS + (schema.REVIEW_STATUS, schema.REVIEW_NOTE) + STRUCTURE_FIELDS
+
+# What a decision remembers of the event as the analyst saw it (shown when the event is orphaned)
+# and what the "changed since" view compares between builds.
+SNAPSHOT_FIELDS: tuple[str, ...] = EDITABLE_FIELDS + (schema.SOURCE_FILES, schema.ARTICLE_IDS, schema.MENTION_COUNT)
+VERSION_FIELDS: tuple[str, ...] = SNAPSHOT_FIELDS
+
+# Split-out events get an id made from their mention id, so it is the same after every rebuild.
+SPLIT_ID_PREFIX = "split:"
+
+_SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS actions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    event_id TEXT,
+    article_id TEXT,
+    action TEXT NOT NULL,
+    field TEXT,
+    old_value TEXT,
+    new_value TEXT,
+    note TEXT,
+    related_event_id TEXT,
+    payload TEXT NOT NULL DEFAULT '{}',
+    CHECK (event_id IS NOT NULL OR article_id IS NOT NULL)
+);
+CREATE INDEX IF NOT EXISTS actions_event ON actions(event_id);
+CREATE INDEX IF NOT EXISTS actions_related ON actions(related_event_id);
+CREATE INDEX IF NOT EXISTS actions_article ON actions(article_id);
+CREATE INDEX IF NOT EXISTS actions_at ON actions(at);
+CREATE INDEX IF NOT EXISTS actions_reviewer ON actions(reviewer, at);
+CREATE TRIGGER IF NOT EXISTS actions_no_update BEFORE UPDATE ON actions
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS actions_no_delete BEFORE DELETE ON actions
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TABLE IF NOT EXISTS overrides (
+    event_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT,
+    action_id INTEGER NOT NULL REFERENCES actions(id),
+    PRIMARY KEY (event_id, field)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS article_overrides (
+    article_id TEXT PRIMARY KEY,
+    published TEXT,
+    action_id INTEGER NOT NULL REFERENCES actions(id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS anchors (
+    event_id TEXT PRIMARY KEY,
+    mention_ids TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    action_id INTEGER NOT NULL REFERENCES actions(id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    fields TEXT
+);
+CREATE INDEX IF NOT EXISTS event_versions_event ON event_versions(event_id, id);
+CREATE INDEX IF NOT EXISTS event_versions_at ON event_versions(at);
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    reviewer TEXT NOT NULL,
+    started_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_reviewer ON sessions(reviewer, id);
+"""
+
+
+class ReviewError(ValueError):
+    """A decision that cannot be recorded as asked (bad value, unknown field, missing reviewer)."""
+
+
+class ReviewStoreError(RuntimeError):
+    """The review store file cannot be used (written by a newer version, not a database)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewAction:
+    """One row of the review log: who did what to which event or article, when, from what to what."""
+
+    id: int
+    at: datetime
+    reviewer: str
+    event_id: str | None
+    article_id: str | None
+    action: str
+    field: str | None
+    old_value: Any
+    new_value: Any
+    note: str | None
+    related_event_id: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """A one-line English account of the action (no markup)."""
+        if self.action == ACTION_MERGE:
+            return f"merged {self.related_event_id} into {self.event_id}"
+        if self.action == ACTION_SPLIT:
+            return f"split mentions {', '.join(self.new_value or [])} out of {self.event_id}"
+        if self.action == ACTION_PUBLISHED:
+            return f"publication date of {self.article_id}: {_show(self.old_value)} → {_show(self.new_value)}"
+        if self.action == ACTION_REVERT:
+            return f"reverted {self.field} to the machine value (was {_show(self.old_value)})"
+        return f"{self.field}: {_show(self.old_value)} → {_show(self.new_value)}"
+
+
+@dataclass(frozen=True)
+class EventRef:
+    """The event a decision is about, as the analyst saw it: id, its mention ids, its values."""
+
+    event_id: str
+    mention_ids: tuple[str, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A value in force for one (event, field), and the action that set it."""
+
+    event_id: str
+    field: str
+    value: Any
+    action_id: int
+    reviewer: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Everything in force in the store at one moment: the input of the pure `apply_state`."""
+
+    overrides: tuple[Override, ...] = ()
+    anchors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    snapshots: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    last_actions: Mapping[str, tuple[int, str, datetime]] = field(default_factory=dict)
+    article_dates: Mapping[str, Override] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SnapshotSummary:
+    """What recording a build's events changed in the version table."""
+
+    new: int
+    changed: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class ReviewedTables:
+    """The machine tables with the decisions applied, and where each decided id ended up."""
+
+    events: pd.DataFrame
+    mentions: pd.DataFrame
+    resolution: Mapping[str, str | None]
+    orphans: pd.DataFrame
+
+    def ref(self, event_id: str) -> EventRef:
+        """The EventRef of a row of `events` (its mention ids and values), for recording a decision."""
+        rows = self.events[self.events[schema.EVENT_ID] == event_id]
+        if rows.empty:
+            raise ReviewError(f"no event {event_id!r} in the current table")
+        mention_ids = self.mentions.loc[self.mentions[schema.EVENT_ID] == event_id, schema.MENTION_ID]
+        return EventRef(event_id, tuple(str(m) for m in mention_ids), rows.iloc[0].to_dict())
+
+    def mentions_of(self, event_id: str) -> pd.DataFrame:
+        """The mentions now under `event_id` (after merges and splits)."""
+        return self.mentions[self.mentions[schema.EVENT_ID] == event_id].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Values: one JSON form per field, validated before anything is written
+# --------------------------------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict, str)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def _show(value: Any) -> str:
+    return "(empty)" if _missing(value) or value == "" else str(value)
+
+
+def encode_value(field_name: str, value: Any) -> Any:
+    """The JSON form of `value` for `field_name`: ISO day for dates, int, float, bool or stripped text; None when empty.
+
+    Raises ReviewError when the value does not fit the field's type.
+    """
+    if _missing(value):
+        return None
+    dtype = (schema.EVENT_DTYPES.get(field_name) or schema.ARTICLE_DTYPES.get(field_name)
+             or schema.REVIEW_DTYPES.get(field_name) or "string")
+    if dtype.startswith("datetime"):
+        try:
+            stamp = pd.Timestamp(value)
+        except (TypeError, ValueError) as exc:
+            raise ReviewError(f"{field_name}: {value!r} is not a date") from exc
+        if pd.isna(stamp):
+            return None
+        return stamp.date().isoformat()
+    if dtype == "Int64":
+        if isinstance(value, bool):
+            raise ReviewError(f"{field_name}: {value!r} is not a whole number")
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise ReviewError(f"{field_name}: {value!r} is not a whole number") from exc
+        if not number.is_integer():
+            raise ReviewError(f"{field_name}: {value!r} is not a whole number")
+        return int(number)
+    if dtype == "Float64":
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise ReviewError(f"{field_name}: {value!r} is not a number") from exc
+        return None if math.isnan(number) else number
+    if dtype == "boolean":
+        return bool(value)
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text or None
+
+
+def _check_value(field_name: str, value: Any) -> None:
+    """Range and vocabulary checks for one encoded value (None is always allowed)."""
+    if value is None:
+        return
+    if field_name == schema.EVENT_TYPE and value not in schema.EVENT_TYPES:
+        raise ReviewError(f"event_type: {value!r} is not one of {', '.join(schema.EVENT_TYPES)}")
+    if field_name == schema.DATE_PRECISION and value not in schema.DATE_PRECISIONS:
+        raise ReviewError(f"date_precision: {value!r} is not one of {', '.join(schema.DATE_PRECISIONS)}")
+    if field_name in (schema.FATALITIES, schema.INJURIES) and value < 0:
+        raise ReviewError(f"{field_name}: {value} is negative")
+    if field_name == schema.LATITUDE and not -90 <= value <= 90:
+        raise ReviewError(f"latitude: {value} is outside -90..90")
+    if field_name == schema.LONGITUDE and not -180 <= value <= 180:
+        raise ReviewError(f"longitude: {value} is outside -180..180")
+    if field_name == schema.GEO_PRECISION and value not in (1, 2, 3):
+        raise ReviewError(f"geo_precision: {value} is not 1, 2 or 3")
+    if field_name in (schema.INTER1, schema.INTER2) and not 0 <= value <= 8:
+        raise ReviewError(f"{field_name}: {value} is not an ACLED inter code (0..8)")
+    if field_name == schema.REVIEW_STATUS and value not in schema.REVIEW_STATUSES:
+        raise ReviewError(f"review_status: {value!r} is not one of {', '.join(schema.REVIEW_STATUSES)}")
+    if field_name in DATE_FIELDS[:3] and int(value[:4]) < settings.MIN_YEAR:
+        raise ReviewError(f"{field_name}: {value} is before {settings.MIN_YEAR}")
+
+
+def _check_consistency(values: Mapping[str, Any]) -> None:
+    """Cross-field checks on an event's encoded values after edits: dates in order, coordinates paired."""
+    day, start, end = (values.get(f) for f in DATE_FIELDS[:3])
+    if start and end and start > end:
+        raise ReviewError(f"date_start {start} is after date_end {end}")
+    if day and start and day < start:
+        raise ReviewError(f"event_date {day} is before date_start {start}")
+    if day and end and day > end:
+        raise ReviewError(f"event_date {day} is after date_end {end}")
+    lat, lon = values.get(schema.LATITUDE), values.get(schema.LONGITUDE)
+    if (lat is None) != (lon is None):
+        raise ReviewError("latitude and longitude must be given together")
+
+
+def normalise_reviewer(name: str | None) -> str:
+    """The reviewer's name with spaces tidied; raises ReviewError when empty or absurdly long."""
+    text = re.sub(r"\s+", " ", name or "").strip()
+    if not text:
+        raise ReviewError("a reviewer name is required")
+    if len(text) > 80:
+        raise ReviewError("a reviewer name must be at most 80 characters")
+    return text
+
+
+def date_fields(day: date | None, precision: str, start: date | None = None, end: date | None = None) -> dict[str, Any]:
+    """Consistent event_date, date_start, date_end and date_precision from what the analyst chose.
+
+    `day` and `approx` make a one-day range; `month` spans the month of `day`; `range` needs `start` and
+    `end` (the day defaults to `end`, the coding guide's habit for "the night of 26 to 27"); `unknown`
+    clears the dates. Raises ReviewError when the choice is incomplete or out of order.
+    """
+    if precision not in schema.DATE_PRECISIONS:
+        raise ReviewError(f"date_precision: {precision!r} is not one of {', '.join(schema.DATE_PRECISIONS)}")
+    if precision == schema.PRECISION_UNKNOWN:
+        return {schema.EVENT_DATE: None, schema.DATE_START: None, schema.DATE_END: None,
+                schema.DATE_PRECISION: precision}
+    if precision == schema.PRECISION_RANGE:
+        if start is None or end is None:
+            raise ReviewError("a date range needs both a first and a last day")
+        if start > end:
+            raise ReviewError(f"date_start {start.isoformat()} is after date_end {end.isoformat()}")
+        day = day or end
+        if not start <= day <= end:
+            raise ReviewError(f"event_date {day.isoformat()} is outside {start.isoformat()}..{end.isoformat()}")
+    elif day is None:
+        raise ReviewError(f"a {precision} date needs a day")
+    elif precision == schema.PRECISION_MONTH:
+        start = day.replace(day=1)
+        end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    else:
+        start = end = day
+    return {schema.EVENT_DATE: day, schema.DATE_START: start, schema.DATE_END: end,
+            schema.DATE_PRECISION: precision}
+
+
+def _encode_row(values: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """Encoded values of `fields` from a row; fields the row lacks are left out."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        if name in values:
+            try:
+                out[name] = encode_value(name, values[name])
+            except ReviewError:
+                out[name] = str(values[name])
+    return out
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    """ISO text of a UTC instant, fixed width so text order is time order; naive datetimes are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _parse_at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+# --------------------------------------------------------------------------------------------
+# The store
+# --------------------------------------------------------------------------------------------
+
+
+class ReviewStore:
+    """The review database of one data folder. Cheap to create; every call opens its own connection.
+
+    Durability: WAL journal (readers never block the writer), `synchronous=FULL` (each commit is
+    fsynced: decisions arrive at human speed, so the cost is nothing next to losing one to a power
+    cut, which NORMAL allows), `busy_timeout` so concurrent writers queue instead of failing.
+    WAL needs a local filesystem: do not put the data folder on a network share.
+    """
+
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._initialise()
+
+    @classmethod
+    def in_folder(cls, data_dir: str | Path) -> ReviewStore:
+        """The store of an output folder (`settings.REVIEWS_DB` inside it), created when missing."""
+        return cls(Path(data_dir) / settings.REVIEWS_DB)
+
+    def __repr__(self) -> str:
+        return f"ReviewStore({str(self.path)!r})"
+
+    # --- connections and transactions ---------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: BEGIN IMMEDIATE takes the write lock first, so reads inside it are current."""
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every SELECT inside sees the same committed state."""
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def _initialise(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self._connect()
+        try:
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise ReviewStoreError(f"{self.path} is not a review store: {exc}") from exc
+            if str(mode).lower() != "wal":
+                LOGGER.warning("review store %s: journal mode is %s, not WAL", self.path, mode)
+            conn.execute("BEGIN IMMEDIATE")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > STORE_VERSION:
+                conn.execute("ROLLBACK")
+                raise ReviewStoreError(
+                    f"{self.path} was written by a newer version of this tool (store version {version})"
+                )
+            for statement in _SCHEMA_SQL.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {STORE_VERSION}")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _append(self, conn: sqlite3.Connection, *, at: str, reviewer: str, action: str,
+                event_id: str | None = None, article_id: str | None = None, field_name: str | None = None,
+                old: Any = None, new: Any = None, note: str | None = None,
+                related_event_id: str | None = None, payload: Mapping[str, Any] | None = None) -> int:
+        """Insert one log row inside an open transaction; returns its id."""
+        cursor = conn.execute(
+            "INSERT INTO actions (at, reviewer, event_id, article_id, action, field, old_value, new_value,"
+            " note, related_event_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (at, reviewer, event_id, article_id, action, field_name, _dumps(old), _dumps(new), note,
+             related_event_id, _dumps(dict(payload or {}))),
+        )
+        return int(cursor.lastrowid)
+
+    @staticmethod
+    def _set_override(conn: sqlite3.Connection, event_id: str, field_name: str, value: Any, action_id: int) -> None:
+        conn.execute(
+            "INSERT INTO overrides (event_id, field, value, action_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (event_id, field) DO UPDATE SET value = excluded.value, action_id = excluded.action_id",
+            (event_id, field_name, _dumps(value), action_id),
+        )
+
+    @staticmethod
+    def _current_override(conn: sqlite3.Connection, event_id: str, field_name: str) -> tuple[bool, Any]:
+        row = conn.execute(
+            "SELECT value FROM overrides WHERE event_id = ? AND field = ?", (event_id, field_name)
+        ).fetchone()
+        return (False, None) if row is None else (True, _loads(row[0]))
+
+    def _anchor(self, conn: sqlite3.Connection, ref: EventRef, action_id: int) -> None:
+        """Remember the event's mention ids and values at decision time (for re-attaching and orphans)."""
+        snapshot = _encode_row(ref.values, SNAPSHOT_FIELDS)
+        mention_ids = list(ref.mention_ids)
+        if not mention_ids:
+            # Keep what an earlier decision knew rather than forget the only way to re-attach.
+            row = conn.execute("SELECT mention_ids FROM anchors WHERE event_id = ?", (ref.event_id,)).fetchone()
+            mention_ids = _loads(row[0]) if row else []
+        conn.execute(
+            "INSERT INTO anchors (event_id, mention_ids, snapshot, action_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (event_id) DO UPDATE SET mention_ids = excluded.mention_ids,"
+            " snapshot = excluded.snapshot, action_id = excluded.action_id",
+            (ref.event_id, _dumps(mention_ids), _dumps(snapshot), action_id),
+        )
+
+    def save(self, ref: EventRef, reviewer: str, *, status: str | None = None,
+             edits: Mapping[str, Any] | None = None, note: str | None = None) -> list[ReviewAction]:
+        """Record a decision on one event: a status, field edits and/or a note, in one transaction.
+
+        `ref.values` is the event as shown (machine values with decisions applied): it gives the "from"
+        value of a field nobody has overridden yet. Edits equal to the value in force are not logged.
+        Returns the actions written (empty when nothing changed). Raises ReviewError before writing
+        anything when a value is invalid.
+        """
+        reviewer = normalise_reviewer(reviewer)
+        wanted: dict[str, Any] = {}
+        for name, value in (edits or {}).items():
+            if name not in EDITABLE_FIELDS:
+                raise ReviewError(f"{name!r} cannot be edited; editable fields: {', '.join(EDITABLE_FIELDS)}")
+            wanted[name] = encode_value(name, value)
+            _check_value(name, wanted[name])
+        if status is not None:
+            wanted[schema.REVIEW_STATUS] = encode_value(schema.REVIEW_STATUS, status)
+            _check_value(schema.REVIEW_STATUS, wanted[schema.REVIEW_STATUS])
+        note_text = encode_value(schema.REVIEW_NOTE, note) if note is not None else None
+        if note is not None:
+            wanted[schema.REVIEW_NOTE] = note_text
+        shown = _encode_row(ref.values, EDITABLE_FIELDS)
+        shown[schema.REVIEW_STATUS] = encode_value(schema.REVIEW_STATUS, ref.values.get(schema.REVIEW_STATUS))
+        shown[schema.REVIEW_NOTE] = encode_value(schema.REVIEW_NOTE, ref.values.get(schema.REVIEW_NOTE))
+        shown[schema.REVIEW_STATUS] = shown[schema.REVIEW_STATUS] or schema.STATUS_UNREVIEWED
+        _check_consistency({**shown, **{k: v for k, v in wanted.items() if k in EDITABLE_FIELDS}})
+
+        written: list[int] = []
+        with self._transaction() as conn:
+            at = _iso(_now())  # one save = one timestamp shared by its rows
+            for name, new in wanted.items():
+                exists, current = self._current_override(conn, ref.event_id, name)
+                old = current if exists else shown.get(name)
+                if new == old or (name == schema.REVIEW_STATUS and old is None and new == schema.STATUS_UNREVIEWED):
+                    continue
+                kind = {schema.REVIEW_STATUS: ACTION_STATUS, schema.REVIEW_NOTE: ACTION_NOTE}.get(name, ACTION_EDIT)
+                action_id = self._append(conn, at=at, reviewer=reviewer, action=kind, event_id=ref.event_id,
+                                         field_name=name, old=old, new=new, note=note_text,
+                                         payload={"mention_ids": list(ref.mention_ids)})
+                self._set_override(conn, ref.event_id, name, new, action_id)
+                written.append(action_id)
+            if written:
+                self._anchor(conn, ref, written[-1])
+        return self._actions_by_id(written)
+
+    def merge(self, target: EventRef, absorbed: EventRef, reviewer: str, note: str | None = None) -> ReviewAction:
+        """Record that `absorbed` is the same event as `target`: its mentions and sources join the target's row."""
+        reviewer = normalise_reviewer(reviewer)
+        if target.event_id == absorbed.event_id:
+            raise ReviewError(f"cannot merge {target.event_id} into itself")
+        with self._transaction() as conn:
+            # Follow the target's own merges: merging into an event that was merged away would loop.
+            seen, cursor_id = {target.event_id}, target.event_id
+            while True:
+                exists, into = self._current_override(conn, cursor_id, MERGED_INTO)
+                if not exists or into is None:
+                    break
+                if into == absorbed.event_id:
+                    raise ReviewError(
+                        f"cannot merge {absorbed.event_id} into {target.event_id}: "
+                        f"{target.event_id} is already merged into {absorbed.event_id}"
+                    )
+                if into in seen:
+                    break
+                seen.add(into)
+                cursor_id = into
+            _, old = self._current_override(conn, absorbed.event_id, MERGED_INTO)
+            at = _iso(_now())
+            action_id = self._append(
+                conn, at=at, reviewer=reviewer, action=ACTION_MERGE, event_id=target.event_id,
+                field_name=MERGED_INTO, old=old, new=target.event_id, note=encode_value(schema.REVIEW_NOTE, note),
+                related_event_id=absorbed.event_id,
+                payload={"mention_ids": list(target.mention_ids), "absorbed_mention_ids": list(absorbed.mention_ids)},
+            )
+            self._set_override(conn, absorbed.event_id, MERGED_INTO, target.event_id, action_id)
+            self._anchor(conn, target, action_id)
+            self._anchor(conn, absorbed, action_id)
+        return self._actions_by_id([action_id])[0]
+
+    def split(self, ref: EventRef, reviewer: str, detach: Sequence[str] | None = None,
+              note: str | None = None) -> ReviewAction:
+        """Record that some mentions of a merged event are events of their own.
+
+        `detach` defaults to every mention but the first; each detached mention becomes its own row
+        (id `split:<mention_id>`), the event keeps the rest. Raises ReviewError when the event has one
+        mention, a mention is not the event's, or nothing would remain.
+        """
+        reviewer = normalise_reviewer(reviewer)
+        mentions = list(dict.fromkeys(ref.mention_ids))
+        if len(mentions) < 2:
+            raise ReviewError(f"event {ref.event_id} has {len(mentions)} mention(s): nothing to split")
+        chosen = list(dict.fromkeys(detach)) if detach is not None else mentions[1:]
+        unknown = [m for m in chosen if m not in mentions]
+        if unknown:
+            raise ReviewError(f"not mentions of {ref.event_id}: {', '.join(unknown)}")
+        if not chosen:
+            raise ReviewError("choose at least one mention to split off")
+        if len(chosen) >= len(mentions):
+            raise ReviewError(f"at least one mention must stay with {ref.event_id}")
+        with self._transaction() as conn:
+            _, old = self._current_override(conn, ref.event_id, SPLIT)
+            new = sorted(set(old or []) | set(chosen))
+            at = _iso(_now())
+            action_id = self._append(
+                conn, at=at, reviewer=reviewer, action=ACTION_SPLIT, event_id=ref.event_id, field_name=SPLIT,
+                old=old, new=new, note=encode_value(schema.REVIEW_NOTE, note),
+                payload={"mention_ids": list(ref.mention_ids)},
+            )
+            self._set_override(conn, ref.event_id, SPLIT, new, action_id)
+            self._anchor(conn, ref, action_id)
+        return self._actions_by_id([action_id])[0]
+
+    def revert(self, ref: EventRef, field_name: str, reviewer: str, note: str | None = None) -> ReviewAction | None:
+        """Withdraw the decision in force on one field (an edit, the status, a merge or a split).
+
+        The machine value shows again; the log keeps both the decision and its withdrawal. For a merge
+        pass the absorbed event's ref. Returns None when nothing was in force.
+        """
+        reviewer = normalise_reviewer(reviewer)
+        if field_name not in REVERTIBLE_FIELDS:
+            raise ReviewError(f"{field_name!r} cannot be reverted")
+        with self._transaction() as conn:
+            exists, old = self._current_override(conn, ref.event_id, field_name)
+            if not exists:
+                return None
+            action_id = self._append(
+                conn, at=_iso(_now()), reviewer=reviewer, action=ACTION_REVERT, event_id=ref.event_id,
+                field_name=field_name, old=old, new=None, note=encode_value(schema.REVIEW_NOTE, note),
+                related_event_id=old if field_name == MERGED_INTO else None,
+                payload={"mention_ids": list(ref.mention_ids)},
+            )
+            conn.execute("DELETE FROM overrides WHERE event_id = ? AND field = ?", (ref.event_id, field_name))
+        return self._actions_by_id([action_id])[0]
+
+    def set_published(self, article_id: str, published: date | None, reviewer: str, *,
+                      machine_published: date | None = None, note: str | None = None) -> ReviewAction | None:
+        """Set or correct an article's publication date; None withdraws the correction.
+
+        `machine_published` is the date the pipeline found (the "from" value when nobody corrected it yet).
+        Its events are re-extracted from the new date by `rebuild_for_dates`.
+        """
+        reviewer = normalise_reviewer(reviewer)
+        new = encode_value(schema.PUBLISHED, published)
+        if new is not None:
+            _check_value(schema.EVENT_DATE, new)
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT published FROM article_overrides WHERE article_id = ?", (article_id,)
+            ).fetchone()
+            old = row[0] if row else encode_value(schema.PUBLISHED, machine_published)
+            if row is None and new is None:
+                return None
+            if row is not None and new == row[0]:
+                return None
+            action_id = self._append(
+                conn, at=_iso(_now()), reviewer=reviewer, action=ACTION_PUBLISHED, article_id=article_id,
+                field_name=schema.PUBLISHED, old=old, new=new, note=encode_value(schema.REVIEW_NOTE, note),
+                payload={"machine_published": encode_value(schema.PUBLISHED, machine_published)},
+            )
+            if new is None:
+                conn.execute("DELETE FROM article_overrides WHERE article_id = ?", (article_id,))
+            else:
+                conn.execute(
+                    "INSERT INTO article_overrides (article_id, published, action_id) VALUES (?, ?, ?)"
+                    " ON CONFLICT (article_id) DO UPDATE SET published = excluded.published,"
+                    " action_id = excluded.action_id",
+                    (article_id, new, action_id),
+                )
+        return self._actions_by_id([action_id])[0]
+
+    def start_session(self, reviewer: str) -> datetime | None:
+        """Note that `reviewer` starts a session; returns when their previous session left off (or None).
+
+        "Left off" is the later of the previous session's start and their last action before now.
+        """
+        reviewer = normalise_reviewer(reviewer)
+        with self._transaction() as conn:
+            previous = conn.execute(
+                "SELECT MAX(started_at) FROM sessions WHERE reviewer = ?", (reviewer,)
+            ).fetchone()[0]
+            last_action = conn.execute(
+                "SELECT MAX(at) FROM actions WHERE reviewer = ?", (reviewer,)
+            ).fetchone()[0]
+            conn.execute("INSERT INTO sessions (reviewer, started_at) VALUES (?, ?)", (reviewer, _iso(_now())))
+        moments = [m for m in (previous, last_action) if m]
+        return _parse_at(max(moments)) if moments else None
+
+    def record_snapshot(self, events: pd.DataFrame, at: datetime | None = None) -> SnapshotSummary:
+        """Remember the machine events of a build, so "changed since" can compare builds.
+
+        Writes a version row only for events that are new, changed or gone since the last recorded
+        version; recording the same table again writes nothing.
+        """
+        current = {str(row[schema.EVENT_ID]): _encode_row(row, VERSION_FIELDS)
+                   for row in _records(events, (schema.EVENT_ID,) + VERSION_FIELDS)}
+        new = changed = removed = 0
+        with self._transaction() as conn:
+            latest = {
+                event_id: _loads(fields)
+                for event_id, fields in conn.execute(
+                    "SELECT v.event_id, v.fields FROM event_versions v JOIN"
+                    " (SELECT event_id, MAX(id) AS id FROM event_versions GROUP BY event_id) m ON v.id = m.id"
+                )
+            }
+            stamp = _iso(at or _now())
+            rows: list[tuple[str, str, str | None]] = []
+            for event_id, values in current.items():
+                before = latest.get(event_id)
+                if before is None:
+                    new += 1
+                elif before != values:
+                    changed += 1
+                else:
+                    continue
+                rows.append((stamp, event_id, _dumps(values)))
+            for event_id, before in latest.items():
+                if before is not None and event_id not in current:
+                    removed += 1
+                    rows.append((stamp, event_id, None))
+            conn.executemany("INSERT INTO event_versions (at, event_id, fields) VALUES (?, ?, ?)", rows)
+        return SnapshotSummary(new, changed, removed)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _action(row: sqlite3.Row | tuple[Any, ...]) -> ReviewAction:
+        (id_, at, reviewer, event_id, article_id, action, field_name, old, new, note, related, payload) = row
+        return ReviewAction(int(id_), _parse_at(at), reviewer, event_id, article_id, action, field_name,
+                            _loads(old), _loads(new), note, related, _loads(payload) or {})
+
+    _ACTION_SELECT = ("SELECT id, at, reviewer, event_id, article_id, action, field, old_value, new_value, note,"
+                      " related_event_id, payload FROM actions")
+
+    def _actions_by_id(self, ids: Sequence[int]) -> list[ReviewAction]:
+        if not ids:
+            return []
+        with self._snapshot() as conn:
+            marks = ",".join("?" * len(ids))
+            rows = conn.execute(f"{self._ACTION_SELECT} WHERE id IN ({marks}) ORDER BY id", list(ids)).fetchall()
+        return [self._action(r) for r in rows]
+
+    def history(self, event_id: str, article_ids: Iterable[str] = (), aliases: Iterable[str] = ()) -> list[ReviewAction]:
+        """Every action on the event, oldest first: its own, merges into or out of it, and date corrections
+        of its articles. `aliases` adds decided ids re-attached to it (ReviewedTables' REATTACHED_FROM)."""
+        ids = [event_id, *aliases]
+        articles = list(article_ids)
+        marks, amarks = ",".join("?" * len(ids)), ",".join("?" * len(articles)) or "NULL"
+        with self._snapshot() as conn:
+            rows = conn.execute(
+                f"{self._ACTION_SELECT} WHERE event_id IN ({marks}) OR related_event_id IN ({marks})"
+                f" OR article_id IN ({amarks}) ORDER BY id",
+                ids + ids + articles,
+            ).fetchall()
+        return [self._action(r) for r in rows]
+
+    def log(self, event_ids: Iterable[str] | None = None, article_ids: Iterable[str] = (),
+            since: datetime | None = None) -> list[ReviewAction]:
+        """The log, oldest first; restricted to some events (and their articles) and/or to actions after `since`."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if event_ids is not None:
+            ids, articles = list(event_ids), list(article_ids)
+            marks = ",".join("?" * len(ids)) or "NULL"
+            amarks = ",".join("?" * len(articles)) or "NULL"
+            clauses.append(f"(event_id IN ({marks}) OR related_event_id IN ({marks}) OR article_id IN ({amarks}))")
+            params += ids + ids + articles
+        if since is not None:
+            clauses.append("at > ?")
+            params.append(_iso(since))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._snapshot() as conn:
+            rows = conn.execute(f"{self._ACTION_SELECT}{where} ORDER BY id", params).fetchall()
+        return [self._action(r) for r in rows]
+
+    def reviewers(self) -> list[str]:
+        """Everyone who has recorded a decision, alphabetically."""
+        with self._snapshot() as conn:
+            return [r[0] for r in conn.execute("SELECT DISTINCT reviewer FROM actions ORDER BY reviewer COLLATE NOCASE")]
+
+    def state(self) -> ReviewState:
+        """Everything in force, read in one consistent snapshot."""
+        with self._snapshot() as conn:
+            overrides = tuple(
+                Override(event_id, field_name, _loads(value), int(action_id), reviewer, _parse_at(at))
+                for event_id, field_name, value, action_id, reviewer, at in conn.execute(
+                    "SELECT o.event_id, o.field, o.value, o.action_id, a.reviewer, a.at"
+                    " FROM overrides o JOIN actions a ON a.id = o.action_id ORDER BY o.action_id"
+                )
+            )
+            anchors: dict[str, tuple[str, ...]] = {}
+            snapshots: dict[str, Mapping[str, Any]] = {}
+            for event_id, mention_ids, snapshot in conn.execute("SELECT event_id, mention_ids, snapshot FROM anchors"):
+                anchors[event_id] = tuple(_loads(mention_ids))
+                snapshots[event_id] = _loads(snapshot)
+            last_actions: dict[str, tuple[int, str, datetime]] = {}
+            for action_id, reviewer, at, event_id, related in conn.execute(
+                "SELECT id, reviewer, at, event_id, related_event_id FROM actions"
+                " WHERE event_id IS NOT NULL ORDER BY id"
+            ):
+                for key in (event_id, related):
+                    if key is not None:
+                        last_actions[key] = (int(action_id), reviewer, _parse_at(at))
+            article_dates = {
+                article_id: Override(article_id, schema.PUBLISHED, published, int(action_id), reviewer, _parse_at(at))
+                for article_id, published, action_id, reviewer, at in conn.execute(
+                    "SELECT o.article_id, o.published, o.action_id, a.reviewer, a.at"
+                    " FROM article_overrides o JOIN actions a ON a.id = o.action_id"
+                )
+            }
+        return ReviewState(overrides, anchors, snapshots, last_actions, article_dates)
+
+    def versions_at(self, when: datetime) -> dict[str, dict[str, Any] | None]:
+        """The machine events as last recorded at or before `when` (None for an event recorded as gone)."""
+        with self._snapshot() as conn:
+            return {
+                event_id: _loads(fields)
+                for event_id, fields in conn.execute(
+                    "SELECT v.event_id, v.fields FROM event_versions v JOIN"
+                    " (SELECT event_id, MAX(id) AS id FROM event_versions WHERE at <= ? GROUP BY event_id) m"
+                    " ON v.id = m.id",
+                    (_iso(when),),
+                )
+            }
+
+    def first_changes_after(self, when: datetime) -> dict[str, datetime]:
+        """For each event with a version recorded after `when`, the time of the first such version."""
+        with self._snapshot() as conn:
+            return {
+                event_id: _parse_at(at)
+                for event_id, at in conn.execute(
+                    "SELECT event_id, MIN(at) FROM event_versions WHERE at > ? GROUP BY event_id", (_iso(when),)
+                )
+            }
+
+    def rebuild_overrides(self) -> dict[tuple[str, str], Any]:
+        """Re-derive the overrides in force from the log alone (a check that the maintained table is right)."""
+        derived: dict[tuple[str, str], Any] = {}
+        for action in self.log():
+            if action.event_id is None:
+                continue
+            if action.action == ACTION_MERGE:
+                derived[(action.related_event_id or "", MERGED_INTO)] = action.new_value
+            elif action.action == ACTION_REVERT:
+                derived.pop((action.event_id, action.field or ""), None)
+            else:
+                derived[(action.event_id, action.field or "")] = action.new_value
+        return derived
+
+    def overrides_in_force(self) -> dict[tuple[str, str], Any]:
+        """The maintained overrides table as {(event_id, field): value}."""
+        with self._snapshot() as conn:
+            return {(e, f): _loads(v) for e, f, v in conn.execute("SELECT event_id, field, value FROM overrides")}
+
+    def integrity(self) -> str:
+        """SQLite's own integrity check ("ok" when the file is sound)."""
+        with self._snapshot() as conn:
+            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Applying decisions (pure: frames and a ReviewState in, new frames out)
+# --------------------------------------------------------------------------------------------
+
+
+def _records(df: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    present = [c for c in columns if c in df.columns]
+    return df[present].to_dict("records") if len(df) else []
+
+
+def _join(values: Iterable[Any]) -> str | None:
+    parts: list[str] = []
+    for value in values:
+        if _missing(value):
+            continue
+        for part in str(value).split(schema.LIST_SEPARATOR):
+            part = part.strip()
+            if part and part not in parts:
+                parts.append(part)
+    return schema.LIST_SEPARATOR.join(parts) or None
+
+
+def split_event_id(mention_id: str) -> str:
+    """The id of the event a split makes from one mention (stable across rebuilds)."""
+    return f"{SPLIT_ID_PREFIX}{mention_id}"
+
+
+def _decode(field_name: str, value: Any) -> Any:
+    """A stored JSON value as a frame cell for `field_name`."""
+    dtype = schema.EVENT_DTYPES.get(field_name, "")
+    if dtype.startswith("datetime"):
+        return pd.NaT if value is None else pd.Timestamp(value)
+    return pd.NA if value is None else value
+
+
+class _Applier:
+    """Replays structural decisions in the order they were made, then lays field decisions on top."""
+
+    def __init__(self, events: pd.DataFrame, mentions: pd.DataFrame, state: ReviewState) -> None:
+        self.state = state
+        self.events = schema.conform_events(events, strict=False)
+        ids = self.events[schema.EVENT_ID]
+        if ids.duplicated().any():
+            dupes = sorted(set(ids[ids.duplicated()].astype(str)))[:5]
+            raise ReviewError(f"the events table repeats event ids: {', '.join(dupes)}")
+        self.order: list[str] = [str(i) for i in ids]
+        self.base = self.events.set_index(schema.EVENT_ID, drop=False)
+        self.rows: dict[str, dict[str, Any]] = {}  # rows created or changed by structural decisions
+        self.live: set[str] = set(self.order)
+        self.children: dict[str, list[str]] = {}
+        self.absorbed: dict[str, str] = {}
+        self.mentions = schema.conform_mentions(mentions, strict=False)
+        self.mention_rows = {str(r[schema.MENTION_ID]): r for r in _records(self.mentions, schema.MENTION_COLUMNS)}
+        self.mention_event: dict[str, str] = {
+            m: str(r[schema.EVENT_ID]) for m, r in self.mention_rows.items() if not _missing(r[schema.EVENT_ID])
+        }
+        self.resolution: dict[str, str | None] = {}
+        self.orphaned: dict[str, list[str]] = {}  # decided id -> the decisions that apply nowhere
+
+    def row(self, event_id: str) -> dict[str, Any]:
+        if event_id not in self.rows:
+            self.rows[event_id] = self.base.loc[event_id].to_dict()
+        return self.rows[event_id]
+
+    def mentions_under(self, event_id: str) -> list[str]:
+        return [m for m, e in self.mention_event.items() if e == event_id]
+
+    def resolve(self, decided_id: str) -> str | None:
+        """Where a decided id lives now: itself, the event it was merged into, or the event holding its mentions."""
+        seen: set[str] = set()
+        current = decided_id
+        while current in self.absorbed and current not in seen:
+            seen.add(current)
+            current = self.absorbed[current]
+        if current in self.live:
+            return current
+        counts = Counter(self.mention_event[m] for m in self.state.anchors.get(current, ())
+                         if self.mention_event.get(m) in self.live)
+        if not counts:
+            return None
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+    def _refresh_sources(self, event_id: str) -> None:
+        """Recompute a row's sources and mention count from the mentions now under it."""
+        under = [self.mention_rows[m] for m in self.mentions_under(event_id)]
+        if not under:
+            return
+        row = self.row(event_id)
+        row[schema.SOURCE_FILES] = _join(m[schema.SOURCE_FILE] for m in under)
+        row[schema.ARTICLE_IDS] = _join(m[schema.ARTICLE_ID] for m in under)
+        row[schema.SOURCE] = _join(m[schema.OUTLET] for m in under)
+        row[schema.MENTION_COUNT] = len(under)
+
+    def split(self, decided_id: str, detach: Sequence[str]) -> None:
+        parent = self.resolve(decided_id)
+        if parent is None:
+            self.orphaned.setdefault(decided_id, []).append("split")
+            return
+        under = self.mentions_under(parent)
+        chosen = [m for m in under if m in set(detach)]
+        if len(chosen) >= len(under):
+            chosen = chosen[1:]  # a mention always stays with the parent
+        parent_row = self.row(parent)
+        for mention_id in chosen:
+            mention = self.mention_rows[mention_id]
+            child_id = split_event_id(mention_id)
+            child = dict(parent_row)
+            for column in schema.MENTION_COLUMNS:
+                if column in child and column not in (schema.MENTION_ID, schema.EVENT_ID):
+                    child[column] = mention[column]
+            if mention[schema.LOCATION] != parent_row.get(schema.LOCATION):
+                for column in PLACE_FIELDS[1:]:
+                    child[column] = pd.NA  # the parent's coordinates belong to another place
+                child[schema.LOCATION] = mention[schema.LOCATION]
+            child[schema.EVENT_ID] = child_id
+            self.rows[child_id] = child
+            self.live.add(child_id)
+            self.children.setdefault(parent, []).append(child_id)
+            self.mention_event[mention_id] = child_id
+            self._refresh_sources(child_id)
+        self._refresh_sources(parent)
+
+    def merge(self, absorbed_id: str, target_id: str) -> None:
+        absorbed, target = self.resolve(absorbed_id), self.resolve(target_id)
+        if absorbed is None or target is None:
+            gone = absorbed_id if absorbed is None else target_id
+            self.orphaned.setdefault(absorbed_id, []).append(f"merge into {target_id} ({gone} is gone)")
+            return
+        if absorbed == target:
+            return
+        for mention_id in self.mentions_under(absorbed):
+            self.mention_event[mention_id] = target
+        target_row, absorbed_row = self.row(target), self.row(absorbed)
+        for column in (schema.SOURCE_FILES, schema.ARTICLE_IDS, schema.SOURCE):
+            target_row[column] = _join([target_row.get(column), absorbed_row.get(column)])
+        count = sum(int(r.get(schema.MENTION_COUNT) or 0) for r in (target_row, absorbed_row))
+        target_row[schema.MENTION_COUNT] = count or pd.NA
+        self._refresh_sources(target)
+        self.live.discard(absorbed)
+        self.absorbed[absorbed] = target
+        if absorbed_id != absorbed:
+            self.absorbed[absorbed_id] = target
+
+    def frame(self) -> pd.DataFrame:
+        ordered: list[str] = []
+        for event_id in self.order:
+            if event_id in self.live:
+                ordered.append(event_id)
+            ordered.extend(c for c in self.children.get(event_id, []) if c in self.live)
+        ordered.extend(c for cs in self.children.values() for c in cs if c in self.live and c not in ordered)
+        unchanged = [e for e in ordered if e not in self.rows]
+        parts = [self.base.loc[unchanged]] if unchanged else []
+        if self.rows:
+            changed = pd.DataFrame([self.rows[e] for e in ordered if e in self.rows])
+            if not changed.empty:
+                parts.append(schema.conform_events(changed, strict=False).set_index(schema.EVENT_ID, drop=False))
+        if not parts:
+            return schema.empty_events()
+        frame = pd.concat([schema.conform_events(p, strict=False) for p in parts], ignore_index=True)
+        return frame.set_index(schema.EVENT_ID, drop=False).loc[ordered].reset_index(drop=True)
+
+
+def apply_state(events: pd.DataFrame, mentions: pd.DataFrame, state: ReviewState) -> ReviewedTables:
+    """Lay the decisions in `state` on the machine tables; the inputs are not touched.
+
+    Merges and splits are replayed in the order they were made; then every edit, status and note in
+    force is applied to the event its decided id resolves to (itself, or the event that now holds its
+    mentions), the latest decision winning per field. Decisions that resolve nowhere are orphans.
+    """
+    applier = _Applier(events, mentions, state)
+    structural = sorted((o for o in state.overrides if o.field in STRUCTURE_FIELDS), key=lambda o: o.action_id)
+    for override in structural:
+        if override.field == SPLIT:
+            applier.split(override.event_id, override.value or [])
+        elif override.value is not None:
+            applier.merge(override.event_id, str(override.value))
+    frame = applier.frame()
+
+    decided = sorted({o.event_id for o in state.overrides} | set(state.last_actions))
+    resolution: dict[str, str | None] = {d: applier.resolve(d) for d in decided}
+    winners: dict[tuple[str, str], Override] = {}
+    attached_from: dict[str, set[str]] = {}
+    for override in state.overrides:
+        if override.field in STRUCTURE_FIELDS:
+            continue
+        if override.event_id in applier.absorbed:
+            continue  # a merged-away event's own fields give way to the event it joined
+        target = resolution.get(override.event_id)
+        if target is None:
+            label = {schema.REVIEW_STATUS: f"status {override.value}", schema.REVIEW_NOTE: "note"}.get(
+                override.field, f"edit of {override.field}")
+            applier.orphaned.setdefault(override.event_id, []).append(label)
+            continue
+        if target != override.event_id:
+            attached_from.setdefault(target, set()).add(override.event_id)
+        key = (target, override.field)
+        if key not in winners or override.action_id > winners[key].action_id:
+            winners[key] = override
+
+    frame = frame.set_index(schema.EVENT_ID, drop=False)
+    edited: dict[str, list[str]] = {}
+    by_field: dict[str, dict[str, Any]] = {}
+    for (target, field_name), override in winners.items():
+        by_field.setdefault(field_name, {})[target] = override.value
+        if field_name in EDITABLE_FIELDS:
+            edited.setdefault(target, []).append(field_name)
+    for field_name in EDITABLE_FIELDS:
+        values = by_field.get(field_name)
+        if not values:
+            continue
+        column = frame[field_name].copy()
+        for target, value in values.items():
+            column.loc[target] = _decode(field_name, value)
+        frame[field_name] = column
+    frame = schema.conform_events(frame.reset_index(drop=True), strict=False)
+    frame = frame.set_index(schema.EVENT_ID, drop=False)
+    dated = [t for t, fs in edited.items() if schema.EVENT_DATE in fs]
+    if dated:
+        frame.loc[dated, schema.YEAR] = frame.loc[dated, schema.EVENT_DATE].dt.year.astype("Int64")
+    precise = [t for t, fs in edited.items() if schema.DATE_PRECISION in fs]
+    if precise:
+        frame.loc[precise, schema.TIME_PRECISION] = (
+            frame.loc[precise, schema.DATE_PRECISION].map(schema.TIME_PRECISION_OF).astype("Int64")
+        )
+
+    ids = frame.index
+    status = pd.Series(schema.STATUS_UNREVIEWED, index=ids, dtype="string")
+    for target, value in by_field.get(schema.REVIEW_STATUS, {}).items():
+        status.loc[target] = value or schema.STATUS_UNREVIEWED
+    note = pd.Series(pd.NA, index=ids, dtype="string")
+    for target, value in by_field.get(schema.REVIEW_NOTE, {}).items():
+        note.loc[target] = value if value is not None else pd.NA
+    latest: dict[str, tuple[int, str, datetime]] = {}
+    for decided_id, (action_id, reviewer, at) in state.last_actions.items():
+        target = resolution.get(decided_id)
+        if target is not None and target in ids and (target not in latest or action_id > latest[target][0]):
+            latest[target] = (action_id, reviewer, at)
+    reviewer = pd.Series(pd.NA, index=ids, dtype="string")
+    reviewed_at = pd.Series(pd.NaT, index=ids, dtype=schema.REVIEW_DTYPES[schema.REVIEWED_AT])
+    for target, (_, who, at) in latest.items():
+        reviewer.loc[target] = who
+        reviewed_at.loc[target] = pd.Timestamp(at)
+    order = {name: i for i, name in enumerate(EDITABLE_FIELDS)}
+    edited_col = pd.Series(pd.NA, index=ids, dtype="string")
+    for target, fields in edited.items():
+        edited_col.loc[target] = schema.LIST_SEPARATOR.join(sorted(fields, key=order.__getitem__))
+    reattached = pd.Series(pd.NA, index=ids, dtype="string")
+    for target, sources in attached_from.items():
+        if target in ids:
+            reattached.loc[target] = schema.LIST_SEPARATOR.join(sorted(sources))
+
+    out = frame.reset_index(drop=True)
+    for column, values in ((schema.REVIEW_STATUS, status), (schema.REVIEWER, reviewer),
+                           (schema.REVIEW_NOTE, note), (schema.REVIEWED_AT, reviewed_at),
+                           (schema.EDITED_FIELDS, edited_col), (schema.REATTACHED_FROM, reattached)):
+        out[column] = values.reset_index(drop=True)
+
+    mentions_out = applier.mentions.copy()
+    if len(mentions_out):
+        mentions_out[schema.EVENT_ID] = (
+            mentions_out[schema.MENTION_ID].astype(str).map(applier.mention_event).astype("string")
+        )
+    orphan_frame = _orphan_frame(state, applier.orphaned, applier.live)
+    return ReviewedTables(out, mentions_out, resolution, orphan_frame)
+
+
+REVIEWED_COLUMNS: tuple[str, ...] = schema.EVENT_COLUMNS + schema.REVIEW_COLUMNS + (
+    schema.EDITED_FIELDS, schema.REATTACHED_FROM,
+)
+ORPHAN_COLUMNS: tuple[str, ...] = (
+    schema.EVENT_ID, schema.REVIEW_STATUS, schema.REVIEWER, schema.REVIEWED_AT, schema.REVIEW_NOTE,
+    schema.EDITED_FIELDS, schema.CHANGE_DETAIL, schema.EVENT_DATE, schema.EVENT_TYPE, schema.SUB_EVENT_TYPE,
+    schema.ACTOR1, schema.ACTOR2, schema.LOCATION, schema.FATALITIES, schema.SOURCE_FILES,
+    schema.MENTION_IDS, schema.ORPHANED,
+)
+
+
+def _orphan_frame(state: ReviewState, orphaned: Mapping[str, list[str]], live: set[str]) -> pd.DataFrame:
+    """One row per decided id with decisions that apply nowhere: what they are and the event as last seen."""
+    rows: list[dict[str, Any]] = []
+    for decided_id, kept in sorted(orphaned.items()):
+        if decided_id in live:
+            reason = "kept: " + ", ".join(kept)
+        else:
+            mentions = ", ".join(state.anchors.get(decided_id, ())) or "none recorded"
+            reason = f"no longer in the build, nor any of its mentions ({mentions}); kept: {', '.join(kept)}"
+        fields = {o.field: o for o in state.overrides if o.event_id == decided_id}
+        snapshot = state.snapshots.get(decided_id, {})
+        last = state.last_actions.get(decided_id)
+        status = fields.get(schema.REVIEW_STATUS)
+        note = fields.get(schema.REVIEW_NOTE)
+        row: dict[str, Any] = {
+            schema.EVENT_ID: decided_id,
+            schema.REVIEW_STATUS: (status.value if status and status.value else schema.STATUS_UNREVIEWED),
+            schema.REVIEWER: last[1] if last else pd.NA,
+            schema.REVIEWED_AT: pd.Timestamp(last[2]) if last else pd.NaT,
+            schema.REVIEW_NOTE: note.value if note else pd.NA,
+            schema.EDITED_FIELDS: schema.LIST_SEPARATOR.join(f for f in EDITABLE_FIELDS if f in fields) or pd.NA,
+            schema.CHANGE_DETAIL: reason,
+            schema.MENTION_IDS: schema.LIST_SEPARATOR.join(state.anchors.get(decided_id, ())) or pd.NA,
+            schema.ORPHANED: True,
+        }
+        for column in (schema.EVENT_DATE, schema.EVENT_TYPE, schema.SUB_EVENT_TYPE, schema.ACTOR1,
+                       schema.ACTOR2, schema.LOCATION, schema.FATALITIES, schema.SOURCE_FILES):
+            value = fields[column].value if column in fields else snapshot.get(column)
+            row[column] = _decode(column, value)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(ORPHAN_COLUMNS))
+    dtypes = {c: schema.EVENT_DTYPES.get(c) or schema.REVIEW_DTYPES.get(c) or "string" for c in ORPHAN_COLUMNS}
+    dtypes[schema.ORPHANED] = "boolean"
+    for column, dtype in dtypes.items():
+        if dtype.startswith("datetime"):
+            frame[column] = pd.to_datetime(frame[column], errors="coerce", utc=dtype.endswith("UTC]"))
+            if not dtype.endswith("UTC]"):
+                frame[column] = frame[column].astype(dtype)
+        else:
+            frame[column] = frame[column].astype(dtype)
+    return frame
+
+
+def review_tables(events: pd.DataFrame, mentions: pd.DataFrame, store: ReviewStore | ReviewState) -> ReviewedTables:
+    """`apply_state` on the store's current state (read fresh: nothing is cached)."""
+    state = store.state() if isinstance(store, ReviewStore) else store
+    return apply_state(events, mentions, state)
+
+
+def apply_reviews(events: pd.DataFrame, mentions: pd.DataFrame, store: ReviewStore | ReviewState) -> pd.DataFrame:
+    """A new events frame with every decision in force applied and the review columns added.
+
+    Rejected events stay, with status `rejected`. The frames handed in are not modified.
+    """
+    return review_tables(events, mentions, store).events
+
+
+def orphans(store: ReviewStore | ReviewState, events: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Decisions whose event the current build no longer produces and that could not be re-attached.
+
+    Without `mentions` nothing can be re-attached, so every decided id missing from `events` is listed.
+    """
+    if mentions is None:
+        mentions = schema.conform_mentions(pd.DataFrame(columns=list(schema.MENTION_COLUMNS)))
+    return review_tables(events, mentions, store).orphans
+
+
+# --------------------------------------------------------------------------------------------
+# History, log and "changed since"
+# --------------------------------------------------------------------------------------------
+
+
+def log_frame(actions: Sequence[ReviewAction]) -> pd.DataFrame:
+    """The log as a table (REVIEW_LOG_COLUMNS); values are shown as text, the payload as JSON."""
+    def cell(value: Any) -> Any:
+        if value is None:
+            return pd.NA
+        return value if isinstance(value, str) else _dumps(value)
+
+    rows = [{
+        schema.LOG_ID: a.id, schema.LOG_AT: pd.Timestamp(a.at), schema.REVIEWER: a.reviewer,
+        schema.EVENT_ID: a.event_id, schema.ARTICLE_ID: a.article_id, schema.ACTION: a.action,
+        schema.FIELD: a.field, schema.OLD_VALUE: cell(a.old_value), schema.NEW_VALUE: cell(a.new_value),
+        schema.LOG_NOTE: a.note, schema.RELATED_EVENT_ID: a.related_event_id, schema.PAYLOAD: _dumps(dict(a.payload)),
+    } for a in actions]
+    frame = pd.DataFrame(rows, columns=list(schema.REVIEW_LOG_COLUMNS))
+    frame[schema.LOG_ID] = frame[schema.LOG_ID].astype("Int64")
+    frame[schema.LOG_AT] = pd.to_datetime(frame[schema.LOG_AT], utc=True)
+    for column in schema.REVIEW_LOG_COLUMNS[2:]:
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+def history(store: ReviewStore, event_id: str, article_ids: Iterable[str] = (),
+            aliases: Iterable[str] = ()) -> pd.DataFrame:
+    """The event's history as a table, oldest first (see ReviewStore.history)."""
+    return log_frame(store.history(event_id, article_ids, aliases))
+
+
+CHANGE_COLUMNS: tuple[str, ...] = (
+    schema.CHANGE_KIND, schema.CHANGED_AT, schema.EVENT_ID, schema.EVENT_DATE, schema.EVENT_TYPE,
+    schema.SUB_EVENT_TYPE, schema.ACTOR1, schema.LOCATION, schema.FATALITIES, schema.CHANGE_DETAIL,
+)
+_KIND_ORDER = {kind: i for i, kind in enumerate(schema.CHANGE_KINDS)}
+
+
+def changes_since(store: ReviewStore, events: pd.DataFrame, when: datetime) -> pd.DataFrame:
+    """Events new, changed or removed by rebuilds since `when`, and events reviewed since then.
+
+    `events` is the machine table now (recorded with `ReviewStore.record_snapshot` at load); it is
+    compared with the build recorded as current at `when`. One row per event; CHANGE_KIND is the most
+    significant kind (new, changed, removed, reviewed) and CHANGE_DETAIL lists every change in words.
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    before = store.versions_at(when)
+    first_after = store.first_changes_after(when)
+    now = {str(r[schema.EVENT_ID]): r for r in _records(events, schema.EVENT_COLUMNS)}
+    rows: dict[str, dict[str, Any]] = {}
+
+    def add(event_id: str, kind: str, at: datetime | None, detail: str, values: Mapping[str, Any]) -> None:
+        row = rows.get(event_id)
+        if row is None:
+            row = {c: values.get(c, pd.NA) for c in CHANGE_COLUMNS}
+            row.update({schema.EVENT_ID: event_id, schema.CHANGE_KIND: kind, schema.CHANGED_AT: at,
+                        schema.CHANGE_DETAIL: detail})
+            rows[event_id] = row
+            return
+        if _KIND_ORDER[kind] < _KIND_ORDER[row[schema.CHANGE_KIND]]:
+            row[schema.CHANGE_KIND] = kind
+        if at is not None and (row[schema.CHANGED_AT] is None or at > row[schema.CHANGED_AT]):
+            row[schema.CHANGED_AT] = at
+        row[schema.CHANGE_DETAIL] = f"{row[schema.CHANGE_DETAIL]}; {detail}"
+
+    for event_id, values in now.items():
+        then = before.get(event_id)
+        if then is None:
+            add(event_id, schema.CHANGE_NEW, first_after.get(event_id), "new in the build", values)
+            continue
+        current = _encode_row(values, VERSION_FIELDS)
+        diffs = [f"{f} {_show(then.get(f))} → {_show(current.get(f))}"
+                 for f in VERSION_FIELDS if then.get(f) != current.get(f)]
+        if diffs:
+            add(event_id, schema.CHANGE_CHANGED, first_after.get(event_id), "rebuilt: " + ", ".join(diffs), values)
+    for event_id, then in before.items():
+        if then is not None and event_id not in now:
+            last_known = {f: _decode(f, then.get(f)) for f in VERSION_FIELDS}
+            add(event_id, schema.CHANGE_REMOVED, first_after.get(event_id), "no longer in the build", last_known)
+    for action in store.log(since=when):
+        event_id = action.event_id
+        if event_id is None:
+            continue
+        values = now.get(event_id) or {}
+        add(event_id, schema.CHANGE_REVIEWED, action.at, f"{action.reviewer}: {action.describe()}", values)
+
+    frame = pd.DataFrame(list(rows.values()), columns=list(CHANGE_COLUMNS))
+    frame[schema.CHANGED_AT] = pd.to_datetime(frame[schema.CHANGED_AT], utc=True)
+    for column in (schema.EVENT_DATE,):
+        frame[column] = pd.to_datetime(frame[column], errors="coerce").astype("datetime64[ns]")
+    frame[schema.FATALITIES] = frame[schema.FATALITIES].astype("Int64")
+    for column in (schema.CHANGE_KIND, schema.EVENT_ID, schema.EVENT_TYPE, schema.SUB_EVENT_TYPE,
+                   schema.ACTOR1, schema.LOCATION, schema.CHANGE_DETAIL):
+        frame[column] = frame[column].astype("string")
+    frame["_order"] = frame[schema.CHANGE_KIND].map(_KIND_ORDER)
+    frame = frame.sort_values(["_order", schema.CHANGED_AT, schema.EVENT_ID], ascending=[True, False, True],
+                              na_position="last", kind="stable")
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Article publication dates: re-extracting events from a corrected date
+# --------------------------------------------------------------------------------------------
+
+
+def article_dates(store: ReviewStore | ReviewState) -> dict[str, date]:
+    """Corrected publication dates in force: {article_id: date}."""
+    state = store.state() if isinstance(store, ReviewStore) else store
+    return {a: date.fromisoformat(o.value) for a, o in state.article_dates.items() if o.value}
+
+
+def _cell(value: Any) -> Any:
+    return None if _missing(value) else value
+
+
+def articles_from_frame(articles: pd.DataFrame) -> list[Article]:
+    """Article objects from an articles table with text (rows without text are left out)."""
+    frame = schema.conform_articles(articles, strict=False, with_text=True)
+    out: list[Article] = []
+    for row in _records(frame, schema.ARTICLE_TEXT_COLUMNS):
+        text = _cell(row[schema.TEXT])
+        if not text:
+            continue
+        published = _cell(row[schema.PUBLISHED])
+        out.append(Article(
+            article_id=str(row[schema.ARTICLE_ID]), file=str(_cell(row[schema.FILE]) or ""), text=str(text),
+            title=_cell(row[schema.TITLE]), outlet=_cell(row[schema.OUTLET]), url=_cell(row[schema.URL]),
+            author=_cell(row[schema.AUTHOR]),
+            published=pd.Timestamp(published).date() if published is not None else None,
+            published_origin=str(_cell(row[schema.PUBLISHED_ORIGIN]) or "none"),
+            format=str(_cell(row[schema.FORMAT]) or "txt"),
+        ))
+    return out
+
+
+def with_dates(articles: Sequence[Article], dates: Mapping[str, date]) -> list[Article]:
+    """The articles with corrected publication dates put in (origin "override")."""
+    return [replace(a, published=dates[a.article_id], published_origin="override")
+            if a.article_id in dates and dates[a.article_id] != a.published else a
+            for a in articles]
+
+
+def rebuild_for_dates(articles: pd.DataFrame, dates: Mapping[str, date],
+                      build: Callable[[list[Article]], Any] | None = None) -> Any | None:
+    """Re-run the pipeline with corrected publication dates; None when no date differs from the machine's.
+
+    The whole corpus is rebuilt (not only the corrected articles) because events merge across
+    articles. `build` defaults to `data_prep.build_from_articles`; the result's events and mentions
+    are the machine tables to apply the other decisions to. Decisions re-attach through mention ids.
+    """
+    originals = articles_from_frame(articles)
+    corrected = with_dates(originals, dates)
+    if all(a is b for a, b in zip(originals, corrected)):
+        return None
+    if build is None:
+        from . import build_from_articles as build  # the pipeline is the lead's; imported when needed
+    return build(corrected)
