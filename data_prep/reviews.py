@@ -76,6 +76,8 @@ REVERTIBLE_FIELDS: tuple[str, ...] = EDITABLE_FIELDS + (schema.REVIEW_STATUS, sc
 SNAPSHOT_FIELDS: tuple[str, ...] = EDITABLE_FIELDS + (schema.SOURCE_FILES, schema.ARTICLE_IDS, schema.MENTION_COUNT)
 VERSION_FIELDS: tuple[str, ...] = SNAPSHOT_FIELDS
 
+_UTC_NS = schema.REVIEW_DTYPES[schema.REVIEWED_AT]
+
 # Split-out events get an id made from their mention id, so it is the same after every rebuild.
 SPLIT_ID_PREFIX = "split:"
 
@@ -484,14 +486,20 @@ class ReviewStore:
 
     def _initialise(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = self._connect()
+        conn: sqlite3.Connection | None = None
         try:
-            try:
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            except sqlite3.DatabaseError as exc:
-                raise ReviewStoreError(f"{self.path} is not a review store: {exc}") from exc
+            conn = self._connect()
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise ReviewStoreError(f"{self.path} is not a review store: {exc}") from exc
+        try:
             if str(mode).lower() != "wal":
                 LOGGER.warning("review store %s: journal mode is %s, not WAL", self.path, mode)
+            if version == STORE_VERSION:
+                return  # already set up: opening a store writes nothing
             conn.execute("BEGIN IMMEDIATE")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > STORE_VERSION:
@@ -1224,9 +1232,7 @@ def _orphan_frame(state: ReviewState, orphaned: Mapping[str, list[str]], live: s
     dtypes[schema.ORPHANED] = "boolean"
     for column, dtype in dtypes.items():
         if dtype.startswith("datetime"):
-            frame[column] = pd.to_datetime(frame[column], errors="coerce", utc=dtype.endswith("UTC]"))
-            if not dtype.endswith("UTC]"):
-                frame[column] = frame[column].astype(dtype)
+            frame[column] = pd.to_datetime(frame[column], errors="coerce", utc=dtype.endswith("UTC]")).astype(dtype)
         else:
             frame[column] = frame[column].astype(dtype)
     return frame
@@ -1276,7 +1282,7 @@ def log_frame(actions: Sequence[ReviewAction]) -> pd.DataFrame:
     } for a in actions]
     frame = pd.DataFrame(rows, columns=list(schema.REVIEW_LOG_COLUMNS))
     frame[schema.LOG_ID] = frame[schema.LOG_ID].astype("Int64")
-    frame[schema.LOG_AT] = pd.to_datetime(frame[schema.LOG_AT], utc=True)
+    frame[schema.LOG_AT] = pd.to_datetime(frame[schema.LOG_AT], utc=True).astype(_UTC_NS)
     for column in schema.REVIEW_LOG_COLUMNS[2:]:
         frame[column] = frame[column].astype("string")
     return frame
@@ -1345,7 +1351,7 @@ def changes_since(store: ReviewStore, events: pd.DataFrame, when: datetime) -> p
         add(event_id, schema.CHANGE_REVIEWED, action.at, f"{action.reviewer}: {action.describe()}", values)
 
     frame = pd.DataFrame(list(rows.values()), columns=list(CHANGE_COLUMNS))
-    frame[schema.CHANGED_AT] = pd.to_datetime(frame[schema.CHANGED_AT], utc=True)
+    frame[schema.CHANGED_AT] = pd.to_datetime(frame[schema.CHANGED_AT], utc=True).astype(_UTC_NS)
     for column in (schema.EVENT_DATE,):
         frame[column] = pd.to_datetime(frame[column], errors="coerce").astype("datetime64[ns]")
     frame[schema.FATALITIES] = frame[schema.FATALITIES].astype("Int64")
