@@ -220,7 +220,7 @@ def test_short_text_is_rejected() -> None:
 
 @pytest.mark.parametrize(("size", "limit", "expected"), [
     (6_500_000, 5 * 1024 * 1024, "too large (6.2 MB > 5.0 MB limit)"),
-    (5 * 1024 * 1024 + 1000, 5 * 1024 * 1024, "too large (5.001 MB > 5.0 MB limit)"),
+    (5 * 1024 * 1024 + 1000, 5 * 1024 * 1024, "too large (5.001 MB > 5.000 MB limit)"),
 ])
 def test_size_excess(size: int, limit: int, expected: str) -> None:
     assert size_excess(size, limit) == expected

@@ -269,7 +269,7 @@ def size_excess(size: int, limit: int) -> str:
     digits = 1
     while digits < 6 and f"{size / mb:.{digits}f}" == f"{limit / mb:.{digits}f}":
         digits += 1  # never "5.0 MB > 5.0 MB"
-    return f"too large ({size / mb:.{digits}f} MB > {limit / mb:.1f} MB limit)"
+    return f"too large ({size / mb:.{digits}f} MB > {limit / mb:.{digits}f} MB limit)"
 
 
 def article_id_of(text: str) -> str:

@@ -1,0 +1,420 @@
+"""All file input and output: finding and decoding input files, and writing and loading the output tables.
+
+Reading never stops at a bad file: it becomes a `Reject` with a one-line reason and the rest
+goes on. Writing is atomic: either every output table is replaced or none is.
+"""
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import pandas as pd
+
+from . import schema, settings
+from .formats.common import size_excess
+from .formats.html import read_html
+from .formats.records import read_csv, read_json, read_jsonl
+from .formats.text import read_text
+from .models import Article, Reject
+
+LOGGER = logging.getLogger(__name__)
+
+PathLike: TypeAlias = str | os.PathLike[str]
+Item: TypeAlias = Article | Reject
+
+EMPTY_FILE = "empty file"
+BINARY_FILE = "binary file (NUL bytes)"
+CANNOT_DECODE = "cannot decode text (not UTF-8, UTF-16 or Windows-1252)"
+NOT_FOUND = "no such file or directory"
+RUN_BUILD = "run `python -m data_prep build`"
+
+# Readers of a whole decoded file: (format name, reader(text, file, fmt)).
+_WHOLE: dict[str, tuple[str, Callable[[str, str, str], Iterable[Item]]]] = {
+    ".txt": ("txt", read_text), ".md": ("md", read_text), ".markdown": ("md", read_text),
+    ".html": ("html", read_html), ".htm": ("html", read_html), ".json": ("json", read_json),
+}
+# Readers of a file line by line, so that a large record file is never held whole.
+_STREAMED: dict[str, tuple[str, Callable[[Iterable[str], str, str], Iterable[Item]]]] = {
+    ".jsonl": ("jsonl", read_jsonl), ".csv": ("csv", read_csv),
+}
+_RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".csv"})
+_BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 first: its LE BOM starts like UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CHUNK = 1024 * 1024
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in a supported encoding; `str(exc)` is the reject reason."""
+
+
+class OutputError(RuntimeError):
+    """An output folder cannot be loaded; the message says what to do."""
+
+
+class MissingOutputError(OutputError, FileNotFoundError):
+    """An output folder or one of its tables does not exist."""
+
+
+# --- decoding ---------------------------------------------------------------------
+def detect_encoding(chunks: Iterable[bytes]) -> str:
+    """The encoding of a file given as byte chunks: a BOM's, else UTF-8, else Windows-1252.
+
+    Raises:
+        DecodeError: NUL bytes without a UTF-16/32 BOM (binary), or bytes no candidate decodes.
+    """
+    chunks = iter(chunks)
+    first = next(chunks, b"")
+    with_bom = next((enc for bom, enc in _BOMS if first.startswith(bom)), None)
+    candidates = [with_bom] if with_bom else ["utf-8", "cp1252"]
+    decoders = {enc: codecs.getincrementaldecoder(enc)() for enc in candidates}
+    for chunk in _chain(first, chunks):
+        if with_bom is None and b"\x00" in chunk:
+            raise DecodeError(BINARY_FILE)
+        for enc in list(decoders):
+            try:
+                decoders[enc].decode(chunk)
+            except UnicodeDecodeError:
+                del decoders[enc]
+    for enc in list(decoders):
+        try:
+            decoders[enc].decode(b"", final=True)
+        except UnicodeDecodeError:
+            del decoders[enc]
+    for enc in candidates:
+        if enc in decoders:
+            return enc
+    raise DecodeError(CANNOT_DECODE)
+
+
+def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def decode_bytes(data: bytes) -> str:
+    """Text from a file's bytes (see `detect_encoding`); raises DecodeError."""
+    return data.decode(detect_encoding([data]))
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+
+# --- finding inputs ---------------------------------------------------------------
+def _as_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def _hidden(part: str) -> bool:
+    return part.startswith(".") or part.startswith("~$")
+
+
+def _inputs(paths: PathLike | Iterable[PathLike]) -> Iterator[tuple[Path, str]]:
+    """(path, name) of every input: a folder's files named relative to it, a named file by its name."""
+    seen: set[Path] = set()
+    for root in _as_paths(paths):
+        if root.is_dir():
+            found = []
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = [d for d in dirs if not _hidden(d)]
+                for file in files:
+                    path = Path(folder) / file
+                    if not _hidden(file) and path.suffix.lower() in settings.INPUT_SUFFIXES:
+                        found.append((path.relative_to(root).as_posix(), path))
+            items = [(path, name) for name, path in sorted(found)]
+        else:
+            items = [(root, root.name)]  # named explicitly: read (or rejected) whatever it is
+        for path, name in items:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield path, name
+
+
+def iter_input_files(paths: PathLike | Iterable[PathLike]) -> Iterator[Path]:
+    """Input files: folders walked recursively (sorted, known suffixes, hidden files skipped), files as named."""
+    for path, _ in _inputs(paths):
+        yield path
+
+
+iter_inputs = iter_input_files
+
+
+# --- reading ----------------------------------------------------------------------
+def _unsupported(suffix: str) -> str:
+    expected = ", ".join(settings.INPUT_SUFFIXES)
+    return f"unsupported file type '{suffix or '(none)'}' (expected {expected})"
+
+
+def _iter_file(path: Path, name: str) -> Iterator[Item]:
+    suffix = path.suffix.lower()
+    try:
+        if not path.exists():
+            yield Reject(name, NOT_FOUND)
+            return
+        if path.is_dir():
+            yield Reject(name, "is a folder (give the folder itself as an input)")
+            return
+        if suffix not in _WHOLE and suffix not in _STREAMED:
+            yield Reject(name, _unsupported(suffix))
+            return
+        size = path.stat().st_size
+        limit = settings.MAX_RECORDS_FILE_BYTES if suffix in _RECORD_SUFFIXES else settings.MAX_FILE_BYTES
+        if size == 0:
+            yield Reject(name, EMPTY_FILE)
+        elif size > limit:
+            yield Reject(name, f"file {size_excess(size, limit)}")
+        elif suffix in _STREAMED:
+            fmt, stream_reader = _STREAMED[suffix]
+            encoding = detect_encoding(_chunks(path))
+            with path.open(encoding=encoding, newline="") as handle:
+                yield from stream_reader(handle, name, fmt)
+        else:
+            fmt, reader = _WHOLE[suffix]
+            yield from reader(decode_bytes(path.read_bytes()), name, fmt)
+    except DecodeError as exc:
+        yield Reject(name, str(exc))
+    except UnicodeDecodeError:
+        yield Reject(name, CANNOT_DECODE)
+    except OSError as exc:
+        yield Reject(name, f"cannot read file ({exc.strerror or exc})")
+
+
+def _iter_safely(path: Path, name: str) -> Iterator[Item]:
+    """`_iter_file`, turning an unexpected failure of one file into a Reject so the batch goes on."""
+    try:
+        yield from _iter_file(path, name)
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the corpus
+        LOGGER.exception("%s: unexpected error while reading", name)
+        yield Reject(name, f"could not be read ({type(exc).__name__}: {exc})")
+
+
+def read_file(path: PathLike, name: str | None = None) -> list[Item]:
+    """The articles (or rejects) in one file, dispatched on its suffix.
+
+    Args:
+        path: the file.
+        name: the name articles are known by (Article.file); the file name by default.
+
+    Returns:
+        One item for a text or HTML file, one per record for .json/.jsonl/.csv.
+    """
+    path = Path(path)
+    return list(_iter_safely(path, name or path.name))
+
+
+def iter_articles(paths: PathLike | Iterable[PathLike]) -> Iterator[Item]:
+    """Every article and reject in the inputs, one file at a time (memory stays flat).
+
+    A text already read under another name is rejected as a duplicate: the same article
+    saved twice must not count twice.
+    """
+    first_seen: dict[str, str] = {}
+    for path, name in _inputs(paths):
+        for item in _iter_safely(path, name):
+            if isinstance(item, Article):
+                earlier = first_seen.setdefault(item.article_id, item.file)
+                if earlier != item.file:
+                    item = Reject(item.file, f"duplicate of {earlier} (same text)")
+            if isinstance(item, Reject):
+                LOGGER.info("rejected %s: %s", item.file, item.reason)
+            yield item
+
+
+def read_articles(paths: PathLike | Iterable[PathLike]) -> tuple[list[Article], list[Reject]]:
+    """All articles and rejects in the inputs (files, or folders read recursively)."""
+    articles: list[Article] = []
+    rejects: list[Reject] = []
+    for item in iter_articles(paths):
+        (articles if isinstance(item, Article) else rejects).append(item)  # type: ignore[arg-type]
+    return articles, rejects
+
+
+# --- article rows -------------------------------------------------------------------
+def _timestamp(day: date | None) -> pd.Timestamp | None:
+    return pd.Timestamp(day) if day is not None else None
+
+
+def articles_frame(articles: Iterable[Article], rejects: Iterable[Reject] = (),
+                   events_found: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """The articles table: one row per article (status ok or undated) and per reject (status rejected)."""
+    rows: list[dict[str, Any]] = []
+    for a in articles:
+        rows.append({
+            schema.ARTICLE_ID: a.article_id, schema.FILE: a.file, schema.TITLE: a.title,
+            schema.OUTLET: a.outlet, schema.URL: a.url, schema.AUTHOR: a.author,
+            schema.PUBLISHED: _timestamp(a.published), schema.PUBLISHED_ORIGIN: a.published_origin,
+            schema.FORMAT: a.format,
+            schema.EVENTS_FOUND: None if events_found is None else events_found.get(a.article_id, 0),
+            schema.STATUS: schema.STATUS_OK if a.published else schema.STATUS_UNDATED,
+            schema.REASON: None if a.published else "no publication date found",
+            schema.TEXT: a.text,
+        })
+    for r in rejects:
+        rows.append({schema.FILE: r.file, schema.STATUS: schema.STATUS_REJECTED, schema.REASON: r.reason})
+    return schema.conform_articles(pd.DataFrame(rows, columns=list(schema.ARTICLE_TEXT_COLUMNS)))
+
+
+def _value(row: Mapping[str, Any], column: str) -> Any:
+    value = row.get(column)
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return None
+    return value
+
+
+def article_from_row(row: Mapping[str, Any]) -> Article:
+    """An Article back from a row of a saved articles table (with its text).
+
+    Raises:
+        ValueError: the row has no text (a rejected file, or a table saved without text).
+    """
+    text = _value(row, schema.TEXT)
+    if not text:
+        raise ValueError(f"article row {_value(row, schema.FILE)!r} has no text")
+    published = _value(row, schema.PUBLISHED)
+    if isinstance(published, (pd.Timestamp, datetime)):
+        published = published.date()
+    elif isinstance(published, str):
+        published = date.fromisoformat(published[:10])
+
+    def text_or_none(column: str) -> str | None:
+        value = _value(row, column)
+        return None if value is None else str(value)
+
+    return Article(
+        article_id=text_or_none(schema.ARTICLE_ID) or "",
+        file=text_or_none(schema.FILE) or "",
+        text=str(text),
+        title=text_or_none(schema.TITLE),
+        outlet=text_or_none(schema.OUTLET),
+        url=text_or_none(schema.URL),
+        author=text_or_none(schema.AUTHOR),
+        published=published,
+        published_origin=text_or_none(schema.PUBLISHED_ORIGIN) or "none",
+        format=text_or_none(schema.FORMAT) or "txt",
+    )
+
+
+def articles_from_frame(frame: pd.DataFrame) -> list[Article]:
+    """The Articles of a saved articles table, skipping rejected rows (they have no text)."""
+    has_text = frame[schema.TEXT].notna() if schema.TEXT in frame.columns else pd.Series(False, index=frame.index)
+    return [article_from_row(row) for _, row in frame[has_text].iterrows()]
+
+
+# --- writing ------------------------------------------------------------------------
+def _join_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with list/tuple cells joined by schema.LIST_SEPARATOR (source_files, article_ids...)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(
+                lambda v: schema.LIST_SEPARATOR.join(map(str, v)) if isinstance(v, (list, tuple, set)) else v)
+    return out
+
+
+def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with dates as YYYY-MM-DD (empty when missing)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d").astype(object).where(out[column].notna(), None)
+    return out
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False, engine="pyarrow")
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    _csv_ready(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFrame,
+                  articles: pd.DataFrame) -> list[Path]:
+    """Write the output tables into `out_dir`, all or nothing.
+
+    Every file is first written into a temporary sibling folder; only when all are written is
+    each moved into place with os.replace. A failure leaves the previous tables as they were.
+    Other files in `out_dir` (the review store) are never touched.
+
+    Args:
+        out_dir: the output folder (created if missing).
+        events: the event table (list cells are joined with ";").
+        mentions: the mention table.
+        articles: the articles table with text (see `articles_frame`).
+
+    Returns:
+        The paths written.
+    """
+    out_dir = Path(out_dir)
+    # Conform first: a schema error must surface before anything is written.
+    events = schema.conform_events(_join_lists(events))
+    mentions = schema.conform_mentions(_join_lists(mentions))
+    articles = schema.conform_articles(_join_lists(articles), with_text=True)
+    plan: list[tuple[str, Callable[[pd.DataFrame, Path], None], pd.DataFrame]] = [
+        (settings.EVENTS_PARQUET, _write_parquet, events),
+        (settings.EVENTS_CSV, _write_csv, events),
+        (settings.MENTIONS_PARQUET, _write_parquet, mentions),
+        (settings.ARTICLES_CSV, _write_csv, articles[list(schema.ARTICLE_COLUMNS)]),
+        (settings.ARTICLES_PARQUET, _write_parquet, articles),
+    ]
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    try:
+        for name, writer, frame in plan:
+            writer(frame, staging / name)
+        out_dir.mkdir(exist_ok=True)
+        written = []
+        for name, _, _ in plan:
+            os.replace(staging / name, out_dir / name)
+            written.append(out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    LOGGER.info("wrote %d events, %d mentions, %d articles to %s", len(events), len(mentions),
+                len(articles), out_dir)
+    return written
+
+
+# --- loading ------------------------------------------------------------------------
+def _read_table(path: Path, what: str, out_dir: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise MissingOutputError(f"no {what} in {out_dir}: {RUN_BUILD}")
+    try:
+        return pd.read_parquet(path, engine="pyarrow")
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a damaged file
+        raise OutputError(f"cannot read {path}: {exc}; {RUN_BUILD} again") from exc
+
+
+def load_outputs(out_dir: PathLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(events, mentions, articles) from an output folder, conformed to the schema.
+
+    Columns a newer or older build added or dropped are tolerated: unknown ones are left out,
+    missing ones come back empty.
+
+    Raises:
+        MissingOutputError: the folder or one of its tables does not exist.
+        OutputError: a table cannot be read.
+    """
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise MissingOutputError(f"no event table in {out_dir}: {RUN_BUILD}")
+    events = _read_table(out_dir / settings.EVENTS_PARQUET, "event table", out_dir)
+    mentions = _read_table(out_dir / settings.MENTIONS_PARQUET, "mention table", out_dir)
+    articles = _read_table(out_dir / settings.ARTICLES_PARQUET, "article table", out_dir)
+    return (schema.conform_events(events, strict=False),
+            schema.conform_mentions(mentions, strict=False),
+            schema.conform_articles(articles, strict=False, with_text=True))
