@@ -8,11 +8,13 @@ from __future__ import annotations
 import codecs
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
-from pathlib import Path
+from io import StringIO
+from pathlib import Path, PurePath
 from typing import Any, TypeAlias
 
 import pandas as pd
@@ -45,6 +47,10 @@ _STREAMED: dict[str, tuple[str, Callable[[Iterable[str], str, str], Iterable[Ite
     ".jsonl": ("jsonl", read_jsonl), ".csv": ("csv", read_csv),
 }
 _RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".csv"})
+_HTML = frozenset({".html", ".htm"})
+# A page's own <meta charset>; the Latin-1 family is read as Windows-1252, as browsers do.
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_:.-]+)", re.IGNORECASE)
+_AS_CP1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252"})
 _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 first: its LE BOM starts like UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -66,8 +72,22 @@ class MissingOutputError(OutputError, FileNotFoundError):
 
 
 # --- decoding ---------------------------------------------------------------------
-def detect_encoding(chunks: Iterable[bytes]) -> str:
-    """The encoding of a file given as byte chunks: a BOM's, else UTF-8, else Windows-1252.
+def _declared_charset(data: bytes) -> str | None:
+    """The codec a page declares in its first 4 KiB (<meta charset=...>), if Python knows it."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    if name in _AS_CP1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def detect_encoding(chunks: Iterable[bytes], declared: str | None = None) -> str:
+    """The encoding of a file given as byte chunks: a BOM's, else UTF-8, the declared one, Windows-1252.
 
     Raises:
         DecodeError: NUL bytes without a UTF-16/32 BOM (binary), or bytes no candidate decodes.
@@ -75,7 +95,8 @@ def detect_encoding(chunks: Iterable[bytes]) -> str:
     chunks = iter(chunks)
     first = next(chunks, b"")
     with_bom = next((enc for bom, enc in _BOMS if first.startswith(bom)), None)
-    candidates = [with_bom] if with_bom else ["utf-8", "cp1252"]
+    fallbacks = [declared] if declared and declared not in ("utf-8", "utf_8") else []
+    candidates = [with_bom] if with_bom else list(dict.fromkeys(["utf-8", *fallbacks, "cp1252"]))
     decoders = {enc: codecs.getincrementaldecoder(enc)() for enc in candidates}
     for chunk in _chain(first, chunks):
         if with_bom is None and b"\x00" in chunk:
@@ -99,11 +120,6 @@ def detect_encoding(chunks: Iterable[bytes]) -> str:
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield first
     yield from rest
-
-
-def decode_bytes(data: bytes) -> str:
-    """Text from a file's bytes (see `detect_encoding`); raises DecodeError."""
-    return data.decode(detect_encoding([data]))
 
 
 def _chunks(path: Path) -> Iterator[bytes]:
@@ -160,44 +176,56 @@ def _unsupported(suffix: str) -> str:
     return f"unsupported file type '{suffix or '(none)'}' (expected {expected})"
 
 
+def _refusal(suffix: str, size: int) -> str | None:
+    """Why a file of this type and size is not read, or None."""
+    if suffix not in _WHOLE and suffix not in _STREAMED:
+        return _unsupported(suffix)
+    limit = settings.MAX_RECORDS_FILE_BYTES if suffix in _RECORD_SUFFIXES else settings.MAX_FILE_BYTES
+    if size == 0:
+        return EMPTY_FILE
+    if size > limit:
+        return f"file {size_excess(size, limit)}"
+    return None
+
+
+def _read_data(data: bytes, name: str, suffix: str) -> Iterator[Item]:
+    """Articles from a whole file's bytes, dispatched on its suffix."""
+    text = data.decode(detect_encoding([data], declared=_declared_charset(data) if suffix in _HTML else None))
+    if suffix in _STREAMED:
+        fmt, stream_reader = _STREAMED[suffix]
+        yield from stream_reader(StringIO(text, newline=""), name, fmt)
+    else:
+        fmt, reader = _WHOLE[suffix]
+        yield from reader(text, name, fmt)
+
+
 def _iter_file(path: Path, name: str) -> Iterator[Item]:
     suffix = path.suffix.lower()
+    if not path.exists():
+        yield Reject(name, NOT_FOUND)
+    elif path.is_dir():
+        yield Reject(name, "is a folder (give the folder itself as an input)")
+    elif refusal := _refusal(suffix, path.stat().st_size):
+        yield Reject(name, refusal)
+    elif suffix in _STREAMED:  # line by line: a large record file is never held whole
+        fmt, stream_reader = _STREAMED[suffix]
+        encoding = detect_encoding(_chunks(path))
+        with path.open(encoding=encoding, newline="") as handle:
+            yield from stream_reader(handle, name, fmt)
+    else:
+        yield from _read_data(path.read_bytes(), name, suffix)
+
+
+def _safely(name: str, items: Iterator[Item]) -> Iterator[Item]:
+    """The items, with a failure to read turned into a Reject so that the batch goes on."""
     try:
-        if not path.exists():
-            yield Reject(name, NOT_FOUND)
-            return
-        if path.is_dir():
-            yield Reject(name, "is a folder (give the folder itself as an input)")
-            return
-        if suffix not in _WHOLE and suffix not in _STREAMED:
-            yield Reject(name, _unsupported(suffix))
-            return
-        size = path.stat().st_size
-        limit = settings.MAX_RECORDS_FILE_BYTES if suffix in _RECORD_SUFFIXES else settings.MAX_FILE_BYTES
-        if size == 0:
-            yield Reject(name, EMPTY_FILE)
-        elif size > limit:
-            yield Reject(name, f"file {size_excess(size, limit)}")
-        elif suffix in _STREAMED:
-            fmt, stream_reader = _STREAMED[suffix]
-            encoding = detect_encoding(_chunks(path))
-            with path.open(encoding=encoding, newline="") as handle:
-                yield from stream_reader(handle, name, fmt)
-        else:
-            fmt, reader = _WHOLE[suffix]
-            yield from reader(decode_bytes(path.read_bytes()), name, fmt)
+        yield from items
     except DecodeError as exc:
         yield Reject(name, str(exc))
     except UnicodeDecodeError:
         yield Reject(name, CANNOT_DECODE)
     except OSError as exc:
         yield Reject(name, f"cannot read file ({exc.strerror or exc})")
-
-
-def _iter_safely(path: Path, name: str) -> Iterator[Item]:
-    """`_iter_file`, turning an unexpected failure of one file into a Reject so the batch goes on."""
-    try:
-        yield from _iter_file(path, name)
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the corpus
         LOGGER.exception("%s: unexpected error while reading", name)
         yield Reject(name, f"could not be read ({type(exc).__name__}: {exc})")
@@ -214,7 +242,16 @@ def read_file(path: PathLike, name: str | None = None) -> list[Item]:
         One item for a text or HTML file, one per record for .json/.jsonl/.csv.
     """
     path = Path(path)
-    return list(_iter_safely(path, name or path.name))
+    return list(_safely(name or path.name, _iter_file(path, name or path.name)))
+
+
+def read_bytes(data: bytes, name: str) -> list[Item]:
+    """The articles (or rejects) in an uploaded file's bytes; `name` gives the format by its suffix."""
+    suffix = PurePath(name).suffix.lower()
+    refusal = _refusal(suffix, len(data))
+    if refusal:
+        return [Reject(name, refusal)]
+    return list(_safely(name, _read_data(data, name, suffix)))
 
 
 def iter_articles(paths: PathLike | Iterable[PathLike]) -> Iterator[Item]:
@@ -225,7 +262,7 @@ def iter_articles(paths: PathLike | Iterable[PathLike]) -> Iterator[Item]:
     """
     first_seen: dict[str, str] = {}
     for path, name in _inputs(paths):
-        for item in _iter_safely(path, name):
+        for item in _safely(name, _iter_file(path, name)):
             if isinstance(item, Article):
                 earlier = first_seen.setdefault(item.article_id, item.file)
                 if earlier != item.file:

@@ -397,3 +397,40 @@ def test_writes_are_moved_into_place_with_os_replace(tmp_path: Path, monkeypatch
     io.write_outputs(tmp_path / "out", _events(), _mentions(), _articles(fixture_articles))
     assert sorted(moved) == sorted([settings.EVENTS_PARQUET, settings.EVENTS_CSV, settings.MENTIONS_PARQUET,
                                     settings.ARTICLES_CSV, settings.ARTICLES_PARQUET])
+
+
+# --- uploads and declared charsets ------------------------------------------------------
+def test_read_bytes_of_an_upload() -> None:
+    data = (INPUTS / "header.txt").read_bytes()
+    [article] = io.read_bytes(data, "upload.txt")
+    assert isinstance(article, Article)
+    assert (article.file, article.outlet, article.published) == ("upload.txt", "WAFA", date(2023, 2, 26))
+    records = io.read_bytes((INPUTS / "records.csv").read_bytes(), "feed.csv")
+    assert [getattr(r, "file") for r in records] == ["feed.csv#1", "feed.csv", "feed.csv#3"]
+
+
+@pytest.mark.parametrize(("data", "name", "reason"), [
+    (b"", "x.txt", "empty file"),
+    (b"PK\x03\x04", "report.docx",
+     "unsupported file type '.docx' (expected .txt, .md, .markdown, .html, .htm, .json, .jsonl, .csv)"),
+    (b"text\x00more", "x.md", "binary file (NUL bytes)"),
+])
+def test_read_bytes_refusals(data: bytes, name: str, reason: str) -> None:
+    assert io.read_bytes(data, name) == [Reject(name, reason)]
+
+
+def test_html_declared_charset_is_used_when_not_utf8() -> None:
+    arabic = "\u0642\u0635\u0641 \u0639\u0644\u0649 \u0631\u0641\u062d"  # "shelling on Rafah"
+    page = (f'<html><head><meta charset="windows-1256"><title>t</title></head><body><article><p>{arabic}. '
+            'Israeli shelling hit Rafah on Friday night, residents said, and two people were hurt.</p>'
+            '</article></body></html>')
+    [article] = io.read_bytes(page.encode("cp1256"), "ar.html")
+    assert isinstance(article, Article) and article.text.startswith(arabic)
+
+
+def test_html_declared_latin1_is_read_as_windows_1252() -> None:
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head><body>'
+            '<article><p>\u201cWe will not stop,\u201d one speaker said at the rally in Gaza City on Friday, '
+            'the organisers said.</p></article></body></html>')
+    [article] = io.read_bytes(page.encode("cp1252"), "latin.html")
+    assert isinstance(article, Article) and article.text.startswith('"We will not stop," one speaker said')
