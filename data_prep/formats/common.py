@@ -11,8 +11,7 @@ from functools import lru_cache
 
 import yaml
 
-from .. import settings
-from ..dates import parse_publication_date
+from .. import dates, settings
 from ..models import Article, Reject
 from ..normalise import clean_field, headline_of, normalise_text
 
@@ -142,31 +141,9 @@ def parse_date_value(value: object) -> date | None:
             return _plausible(date(int(iso[1]), int(iso[2]), int(iso[3])))
         except ValueError:
             return None
-    return _plausible(parse_publication_date(text))
+    return _plausible(dates.parse_publication_date(text))
 
 
-# A date with a year, as bylines and datelines write it.
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-DATE_IN_LINE = re.compile(
-    rf"\b(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}"
-    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
-    r"|\d{4}-\d{1,2}-\d{1,2}"
-    r"|\d{4}/\d{1,2}/\d{1,2}"
-    r"|\d{1,2}[/.]\d{1,2}[/.]\d{4})\b",
-    re.IGNORECASE,
-)
-_BYLINE_START = re.compile(
-    r"^(?:by|published|posted|updated|last updated|first published|date|dated|created|modified)\b",
-    re.IGNORECASE)
-_FILLER = re.compile(
-    r"\b(?:\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?|(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt|"
-    r"idt|ist|eet|eest)(?:[+-]\d{1,2}(?::?\d{2})?)?|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|at|on)\b",
-    re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s[-|/]\s|[|•·]")
-MAX_BYLINE_CHARS = 160
-MAX_DATELINE_CHARS = 200
 HEAD_LINES = 15
 TAIL_LINES = 5
 
@@ -180,52 +157,31 @@ class FoundDate:
     line: str
 
 
-def _is_date_line(line: str, match: re.Match[str], max_chars: int) -> bool:
-    """True when the line around the date is a byline or dateline rather than a sentence of the story."""
-    if len(line) > max_chars:
-        return False
-    if _BYLINE_START.match(line) or wire_outlet_in(line) or "©" in line:
-        return True
-    rest = _FILLER.sub(" ", line[:match.start()] + " " + line[match.end():])
-    words = re.findall(r"[^\W\d_]{2,}", rest)
-    if len(words) <= 4:
-        return True
-    return bool(_SEPARATOR.search(line)) and len(words) <= 12 and not line.rstrip().endswith(".")
-
-
-def _date_in(line: str, max_chars: int) -> date | None:
-    for match in DATE_IN_LINE.finditer(line):
-        if _is_date_line(line, match, max_chars):
-            day = parse_date_value(match.group(0))
-            if day is not None:
-                return day
-    return None
+def _is_paragraph(line: str) -> bool:
+    """A sentence of the story (not a headline, byline or caption)."""
+    return len(line.split()) >= 8 and line.endswith((".", '"', "'"))
 
 
 def find_publication_date(text: str) -> FoundDate | None:
     """The publication date from a byline in the first lines or a dateline in the last lines, or None.
 
     Only HEAD_LINES lines at the top and TAIL_LINES at the end are searched: dates in the body
-    are the events' dates, not the article's.
+    are the events' dates, not the article's. Which line holds a date is `dates.py`'s call.
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    head = range(min(HEAD_LINES, len(lines)))
-    tail = range(max(len(head), len(lines) - TAIL_LINES), len(lines))
-    for index in [*head, *reversed(tail)]:
-        line = lines[index]
-        day = _date_in(line, MAX_BYLINE_CHARS if index in head else MAX_DATELINE_CHARS)
-        if day is None:
+    head = lines[:HEAD_LINES]
+    tail_start = max(len(head), len(lines) - TAIL_LINES)
+    for first, window in ((0, head), (tail_start, lines[tail_start:])):
+        window_text = "\n".join(window)
+        found = dates.find_publication_date(window_text)
+        if found is None or _plausible(found.date) is None:
             continue
+        index = first + window_text.count("\n", 0, found.start)
         # A wire dateline names its agency; a line at the end, after the story began, signs it off.
         after_story = index >= len(lines) - TAIL_LINES and any(map(_is_paragraph, lines[:index]))
-        origin = ORIGIN_DATELINE if wire_outlet_in(line) or after_story else ORIGIN_BYLINE
-        return FoundDate(day, origin, line)
+        dateline = found.origin == dates.ORIGIN_DATELINE or after_story or wire_outlet_in(lines[index])
+        return FoundDate(found.date, ORIGIN_DATELINE if dateline else ORIGIN_BYLINE, lines[index])
     return None
-
-
-def _is_paragraph(line: str) -> bool:
-    """A sentence of the story (not a headline, byline or caption)."""
-    return len(line.split()) >= 8 and line.endswith((".", '"', "'"))
 
 
 # --- wire agencies ----------------------------------------------------------------
