@@ -1375,30 +1375,6 @@ def article_dates(store: ReviewStore | ReviewState) -> dict[str, date]:
     return {a: date.fromisoformat(o.value) for a, o in state.article_dates.items() if o.value}
 
 
-def _cell(value: Any) -> Any:
-    return None if _missing(value) else value
-
-
-def articles_from_frame(articles: pd.DataFrame) -> list[Article]:
-    """Article objects from an articles table with text (rows without text are left out)."""
-    frame = schema.conform_articles(articles, strict=False, with_text=True)
-    out: list[Article] = []
-    for row in _records(frame, schema.ARTICLE_TEXT_COLUMNS):
-        text = _cell(row[schema.TEXT])
-        if not text:
-            continue
-        published = _cell(row[schema.PUBLISHED])
-        out.append(Article(
-            article_id=str(row[schema.ARTICLE_ID]), file=str(_cell(row[schema.FILE]) or ""), text=str(text),
-            title=_cell(row[schema.TITLE]), outlet=_cell(row[schema.OUTLET]), url=_cell(row[schema.URL]),
-            author=_cell(row[schema.AUTHOR]),
-            published=pd.Timestamp(published).date() if published is not None else None,
-            published_origin=str(_cell(row[schema.PUBLISHED_ORIGIN]) or "none"),
-            format=str(_cell(row[schema.FORMAT]) or "txt"),
-        ))
-    return out
-
-
 def with_dates(articles: Sequence[Article], dates: Mapping[str, date]) -> list[Article]:
     """The articles with corrected publication dates put in (origin "override")."""
     return [replace(a, published=dates[a.article_id], published_origin="override")
@@ -1414,6 +1390,8 @@ def rebuild_for_dates(articles: pd.DataFrame, dates: Mapping[str, date],
     articles. `build` defaults to `data_prep.build_from_articles`; the result's events and mentions
     are the machine tables to apply the other decisions to. Decisions re-attach through mention ids.
     """
+    from .io import articles_from_frame  # io pulls in the HTML reader: only needed here
+
     originals = articles_from_frame(articles)
     corrected = with_dates(originals, dates)
     if all(a is b for a, b in zip(originals, corrected)):

@@ -5,13 +5,15 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from data_prep import io
 from data_prep import reviews as r
 from data_prep import schema as s
-from data_prep.models import Article, Event
+from data_prep.models import Article
 from tests import review_fixtures as fx
 
 
@@ -420,7 +422,7 @@ def test_set_published_logs_and_withdraws(store: r.ReviewStore) -> None:
     assert [a.new_value for a in store.history("nothing", article_ids=["a3"])] == ["2023-01-29", "2023-01-30", None]
 
 
-def _fake_pipeline(articles: list[Article]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _fake_pipeline(articles: list[Article]) -> SimpleNamespace:
     """Stands in for build_from_articles: each article reports one protest 'yesterday'.
 
     Event ids depend on the resolved day (as a date-bearing id rule would); mention ids do not.
@@ -434,46 +436,40 @@ def _fake_pipeline(articles: list[Article]) -> tuple[pd.DataFrame, pd.DataFrame]
                        s.ARTICLE_IDS: article.article_id, s.MENTION_COUNT: 1})
         mentions.append({s.MENTION_ID: f"{article.article_id}#0", s.EVENT_ID: event_id,
                          s.ARTICLE_ID: article.article_id, s.PUBLISHED: article.published, s.EVENT_DATE: day})
-    return s.conform_events(pd.DataFrame(events)), s.conform_mentions(pd.DataFrame(mentions))
+    return SimpleNamespace(events=s.conform_events(pd.DataFrame(events)),
+                           mentions=s.conform_mentions(pd.DataFrame(mentions)))
 
 
 def test_corrected_publication_date_re_resolves_the_article_and_decisions_follow(store: r.ReviewStore) -> None:
     articles = fx.articles()
     seen: list[list[Article]] = []
 
-    def build(given: list[Article]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def build(given: list[Article]) -> SimpleNamespace:
         seen.append(given)
         return _fake_pipeline(given)
 
     assert r.rebuild_for_dates(articles, {}, build) is None
     assert r.rebuild_for_dates(articles, {"a1": date(2023, 1, 27)}, build) is None  # same as the machine's
     assert seen == []
-    events, mentions = _fake_pipeline(r.articles_from_frame(articles))
+    machine = _fake_pipeline(io.articles_from_frame(articles))
+    events, mentions = machine.events, machine.mentions
     assert row(events, "a3@None")[s.DATE_PRECISION] == "unknown"  # undated article: no day
     store.save(r.review_tables(events, mentions, store).ref("a3@None"), "Ana", status=s.STATUS_VERIFIED)
 
     store.set_published("a3", date(2023, 1, 29), "Ana")
-    rebuilt_events, rebuilt_mentions = r.rebuild_for_dates(articles, r.article_dates(store), build)
+    rebuilt = r.rebuild_for_dates(articles, r.article_dates(store), build)
     corrected = {a.article_id: a for a in seen[0]}["a3"]
     assert (corrected.published, corrected.published_origin) == (date(2023, 1, 29), "override")
     assert {a.article_id: a.published for a in seen[0]}["a1"] == date(2023, 1, 27)
-    out = r.apply_reviews(rebuilt_events, rebuilt_mentions, store)
+    out = r.apply_reviews(rebuilt.events, rebuilt.mentions, store)
     a3 = row(out, "a3@2023-01-28")
     assert (a3[s.EVENT_DATE], a3[s.REVIEW_STATUS], a3[s.REATTACHED_FROM]) == (
         pd.Timestamp("2023-01-28"), "verified", "a3@None")
 
 
-def test_articles_from_frame_round_trips_the_fields() -> None:
-    articles = r.articles_from_frame(fx.articles())
-    assert [a.article_id for a in articles] == ["a1", "a2", "a3"]
-    assert articles[0] == Article(article_id="a1", file="a1.txt", text=fx.ARTICLES[0][s.TEXT],
-                                  title="Strike in Rafah", outlet="Outlet A", published=date(2023, 1, 27),
-                                  published_origin="header", format="txt")
-    assert articles[2].published is None
-    assert r.with_dates(articles, {"a3": date(2023, 1, 29)})[2] == replace(
-        articles[2], published=date(2023, 1, 29), published_origin="override")
-
-
-def test_event_dataclass_is_what_the_pipeline_returns() -> None:
-    # Guard for the contract used by rebuild_for_dates: extract_events returns models.Event.
-    assert {f for f in Event.__dataclass_fields__} >= {"mention_id", "article_id", "event_date"}
+def test_with_dates_marks_the_correction() -> None:
+    article = Article(article_id="a3", file="a3.txt", text="Hundreds protested in Nablus yesterday.")
+    same = Article(article_id="a1", file="a1.txt", text="x", published=date(2023, 1, 27))
+    out = r.with_dates([article, same], {"a3": date(2023, 1, 29), "a1": date(2023, 1, 27)})
+    assert out[0] == replace(article, published=date(2023, 1, 29), published_origin="override")
+    assert out[1] is same
