@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any, Protocol
 
 from . import settings
 from .models import ParsedDate, TemporalMatch
@@ -88,8 +89,11 @@ def _cased(words: list[str]) -> str:
     return "|".join(forms)
 
 
-_FULL_MONTH = rf"(?:{_cased([m for m in MONTHS if len(m) > 4 or m in ('may', 'june', 'july')])})(?![a-z])"
-_MONTH = rf"(?:(?:{_cased(list(MONTHS))})(?![A-Za-z])\.?)"
+_FULL_NAMES = [m for m in MONTHS if len(m) > 4 or m in ("may", "june", "july")]
+_ABBREVIATIONS = [m for m in MONTHS if m not in _FULL_NAMES]
+_FULL_MONTH = rf"(?:{_cased(_FULL_NAMES)})(?![A-Za-z])"
+# Only an abbreviation takes a dot ("Jan. 27"); a full name's dot ends the sentence.
+_MONTH = rf"(?:{_FULL_MONTH}|(?:{_cased(_ABBREVIATIONS)})(?![A-Za-z])\.?)"
 _WEEKDAY = rf"(?:(?i:{'|'.join(WEEKDAYS)})\b)"
 # Fixed-width look-behinds: named days that are not calendar days ("Black Saturday", "Good Friday").
 _NOT_A_WEEKDAY = "".join(f"(?<!{w} )" for w in ("Black", "Bloody", "Good", "Holy", "Ash", "Palm", "Easter"))
@@ -243,7 +247,15 @@ def _low(text: str | None) -> str:
 # A handler returns _SKIP when its rule does not apply after all ("on 15 and 18 March" names two
 # days, not a range): the words stay free for the other rules.
 _SKIP = ParsedDate(None, None, None, PRECISION_UNKNOWN, "<skip>")
-Handler = Callable[[re.Match[str], "date | None"], "ParsedDate | None"]
+
+
+class _Groups(Protocol):
+    """What a handler reads: a regex match, or one with alternative groups renamed."""
+
+    def group(self, name: str | int = 0, /) -> Any: ...
+
+
+Handler = Callable[[_Groups, "date | None"], "ParsedDate | None"]
 
 
 @dataclass(frozen=True)
@@ -254,7 +266,7 @@ class _Rule:
     handle: Handler
 
 
-def _date_groups(m: re.Match[str], tag: str) -> tuple[int | None, int, int] | None:
+def _date_groups(m: _Groups, tag: str) -> tuple[int | None, int, int] | None:
     """(year, month, day) from the groups of a _dmy/_mdy pattern with this tag."""
     if m.group(f"d{tag}") is None:
         return None
@@ -263,7 +275,7 @@ def _date_groups(m: re.Match[str], tag: str) -> tuple[int | None, int, int] | No
             int(m.group(f"d{tag}")))
 
 
-def _numeric(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _numeric(m: _Groups, published: date | None) -> ParsedDate | None:
     if m.group("iy"):
         year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
     else:
@@ -274,7 +286,7 @@ def _numeric(m: re.Match[str], published: date | None) -> ParsedDate | None:
     return _day(found, m.group(0)) if found else None
 
 
-def _single_date(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _single_date(m: _Groups, published: date | None) -> ParsedDate | None:
     parts = _date_groups(m, "a") or _date_groups(m, "b")
     if parts is None:
         return None
@@ -286,11 +298,14 @@ def _single_date(m: re.Match[str], published: date | None) -> ParsedDate | None:
     return _day(found, m.group(0))
 
 
-def _date_range(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _joins_two_days(pre: str) -> bool:
+    """Whether 'X and Y' after these words is one range ("between", "the night of")."""
+    return pre.startswith("between") or "night" in pre or pre.startswith("overnight")
+
+
+def _date_range(m: _Groups, published: date | None) -> ParsedDate | None:
     pre, text = _low(m.group("pre")), m.group(0)
-    if _low(m.group("conn")) == "and" and not pre.startswith(("between", "the night", "on the night",
-                                                             "in the night", "during the night",
-                                                             "overnight")):
+    if _low(m.group("conn")) == "and" and not _joins_two_days(pre):
         return _SKIP  # "on 15 and 18 March" names two days, not a range
     if m.group("sda"):  # 26-27 January [2023]
         year, month, end_day = _date_groups(m, "ra")
@@ -304,8 +319,6 @@ def _date_range(m: re.Match[str], published: date | None) -> ParsedDate | None:
         end_parts = _date_groups(m, "e1") or _date_groups(m, "e2")
         if start_parts is None or end_parts is None:
             return None
-        if start_parts[0] is None:
-            start_parts = (end_parts[0], start_parts[1], start_parts[2])
     end = _make_day(end_parts[0], end_parts[1], end_parts[2], published)
     if end is None:
         return None
@@ -320,7 +333,7 @@ def _date_range(m: re.Match[str], published: date | None) -> ParsedDate | None:
     return _named_range(start, end, text)
 
 
-def _ordinal_day(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _ordinal_day(m: _Groups, published: date | None) -> ParsedDate | None:
     """'on the 27th': the last 27th on or before publication."""
     if published is None:
         return None
@@ -336,7 +349,7 @@ def _ordinal_day(m: re.Match[str], published: date | None) -> ParsedDate | None:
     return None
 
 
-def _weekday(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _weekday(m: _Groups, published: date | None) -> ParsedDate | None:
     if published is None:
         return None
     weekday = WEEKDAYS[m.group("wd").lower()]
@@ -351,7 +364,7 @@ def _weekday(m: re.Match[str], published: date | None) -> ParsedDate | None:
     return _day(found, text)
 
 
-def _weekday_range(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _weekday_range(m: _Groups, published: date | None) -> ParsedDate | None:
     """'the night of Wednesday to Thursday', 'overnight into Thursday', 'from Monday to Wednesday'."""
     if published is None:
         return None
@@ -363,9 +376,7 @@ def _weekday_range(m: re.Match[str], published: date | None) -> ParsedDate | Non
         if "night" in pre:  # the night of Thursday
             return _day(end, text)
         return _SKIP
-    if _low(m.group("conn")) == "and" and not pre.startswith(("between", "the night", "on the night",
-                                                             "in the night", "during the night",
-                                                             "overnight")):
+    if _low(m.group("conn")) == "and" and not _joins_two_days(pre):
         return _SKIP
     start = end - timedelta(days=(end.weekday() - WEEKDAYS[m.group("w1").lower()]) % 7)
     if ("night" in pre or pre.startswith("overnight")) and (end - start).days <= 1:
@@ -376,7 +387,7 @@ def _weekday_range(m: re.Match[str], published: date | None) -> ParsedDate | Non
 _MID = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 
 
-def _month(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _month(m: _Groups, published: date | None) -> ParsedDate | None:
     month = MONTHS[m.group("mm").lower().rstrip(".")]
     pre, part, text = _low(m.group("pre")), _low(m.group("part")).rstrip("-"), m.group(0)
     if m.group("my"):
@@ -397,7 +408,7 @@ def _month(m: re.Match[str], published: date | None) -> ParsedDate | None:
                  PRECISION_MONTH, text)
 
 
-def _year(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _year(m: _Groups, published: date | None) -> ParsedDate | None:
     first = int(m.group("y1"))
     last = int(m.group("y2")) if m.group("y2") else first
     pre, text = _low(m.group("pre")), m.group(0)
@@ -406,14 +417,15 @@ def _year(m: re.Match[str], published: date | None) -> ParsedDate | None:
     if last < first:
         return None
     start, end = date(first, 1, 1), date(last, 12, 31)
-    if pre.startswith("since"):
-        end = published if published and published >= start else end
-    elif published and start <= published:
+    if pre.startswith("since"):  # up to publication; open-ended without it
+        return ParsedDate(None, start, published if published and published >= start else None,
+                          PRECISION_UNKNOWN, text)
+    if published and start <= published:
         end = _cut(end, published)
     return _span(start, end, PRECISION_UNKNOWN, text)
 
 
-def _relative_day(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _relative_day(m: _Groups, published: date | None) -> ParsedDate | None:
     if published is None:
         return None
     words, text = _low(m.group(0)), m.group(0)
@@ -428,7 +440,7 @@ def _relative_day(m: re.Match[str], published: date | None) -> ParsedDate | None
     return _day(published, text)  # today, tonight, this morning ...
 
 
-def _ago(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _ago(m: _Groups, published: date | None) -> ParsedDate | None:
     count = _number(m.group("n"))
     if published is None or count is None:
         return None
@@ -450,7 +462,7 @@ def _ago(m: re.Match[str], published: date | None) -> ParsedDate | None:
     return _span(date(then.year, 1, 1), date(then.year, 12, 31), PRECISION_UNKNOWN, text)
 
 
-def _calendar_period(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _calendar_period(m: _Groups, published: date | None) -> ParsedDate | None:
     """this/last/earlier this week, month, year; the weekend."""
     if published is None:
         return None
@@ -460,7 +472,7 @@ def _calendar_period(m: re.Match[str], published: date | None) -> ParsedDate | N
     return found
 
 
-def _calendar_span(m: re.Match[str], published: date) -> ParsedDate | None:
+def _calendar_span(m: _Groups, published: date) -> ParsedDate | None:
     det, unit, text = _low(m.group("det")), _low(m.group("u")), m.group(0)
     previous = det == "last"
     rolling = det in ("the past", "past", "the last")
@@ -491,7 +503,7 @@ def _calendar_span(m: re.Match[str], published: date) -> ParsedDate | None:
     return _span(date(published.year, 1, 1), published, PRECISION_UNKNOWN, text)
 
 
-def _recent(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _recent(m: _Groups, published: date | None) -> ParsedDate | None:
     """A stretch of time ending at publication: 'in recent days', 'over the past three days',
     'over multiple straight days'."""
     if published is None:
@@ -506,7 +518,7 @@ def _recent(m: re.Match[str], published: date | None) -> ParsedDate | None:
     return _span(start, published, PRECISION_APPROX if vague else PRECISION_RANGE, text)
 
 
-def _duration_of(m: re.Match[str], published: date | None) -> ParsedDate | None:
+def _duration_of(m: _Groups, published: date | None) -> ParsedDate | None:
     """'more than two weeks of bombardment': a range ending at publication."""
     count = _number(m.group("n"))
     if published is None or count is None:
