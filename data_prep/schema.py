@@ -225,3 +225,21 @@ CHANGE_CHANGED = "changed"
 CHANGE_REMOVED = "removed"
 CHANGE_REVIEWED = "reviewed"
 CHANGE_KINDS: tuple[str, ...] = (CHANGE_NEW, CHANGE_CHANGED, CHANGE_REMOVED, CHANGE_REVIEWED)
+
+# ACLED's sub-event types per event type (ACLED codebook); Statement is ours and has none.
+SUB_EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": (
+        "Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade",
+        "Suicide bomb", "Chemical weapon",
+    ),
+    "Violence against civilians": ("Attack", "Abduction/forced disappearance", "Sexual violence"),
+    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+        "Headquarters or base established", "Looting/property destruction", "Non-violent transfer of territory",
+        "Other",
+    ),
+    STATEMENT: (),
+}
