@@ -132,7 +132,9 @@ def _mdy(tag: str, year: bool = True) -> str:
             rf"(?![\d:]|,\d|\.\d){y})")
 
 
-_WD_LEAD = rf"(?:{_WEEKDAY},?\s+)"
+# A weekday before a date ("Monday, 23 October 2023", "Sat 7 Oct 2023"); abbreviations only here,
+# where a date must follow ("Wed" alone is not read).
+_WD_LEAD = rf"(?:(?:{_WEEKDAY}|(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\b\.?),?\s+)"
 
 # --- helpers: arithmetic ---------------------------------------------------------------------
 
@@ -215,8 +217,9 @@ def _day(best: date, text: str) -> ParsedDate:
     return ParsedDate(best, best, best, PRECISION_DAY, text)
 
 
-def _span(start: date, end: date, precision: str, text: str, best: date | None = None) -> ParsedDate:
-    return ParsedDate(best, start, end, precision, text)
+def _span(start: date, end: date, precision: str, text: str) -> ParsedDate:
+    """A stretch of days with no best day."""
+    return ParsedDate(None, start, end, precision, text)
 
 
 def _named_range(start: date, end: date, text: str) -> ParsedDate | None:
@@ -524,7 +527,10 @@ def _duration_of(m: _Groups, published: date | None) -> ParsedDate | None:
     if published is None or count is None:
         return None
     number, vague = count
-    start = _back(published, number, m.group("u"))
+    unit = m.group("u").lower()
+    start = _back(published, number, unit)
+    if unit.startswith("year"):  # "16 years of blockade": background, not a campaign's dates
+        return _span(start, published, PRECISION_UNKNOWN, m.group(0))
     return _span(start, published, PRECISION_APPROX if vague else PRECISION_RANGE, m.group(0))
 
 
@@ -565,7 +571,8 @@ _RULES: tuple[_Rule, ...] = (
         rf"(?:(?P<pre>(?i:in|during|since|until|till|by|throughout|through|last|this|from|before|after|"
         rf"earlier\s+in|later\s+in|end\s+of|the\s+end\s+of|beginning\s+of|the\s+beginning\s+of)\s+)"
         rf"(?:(?P<part>(?i:early|mid-?|late))\s*)?(?P<mm>{_FULL_MONTH})(?:,?\s+(?P<my>{_YEAR_NUM}))?"
-        rf"|(?:(?P<part2>(?i:early|mid-?|late))\s*)?(?P<mm2>{_MONTH})\s+(?P<my2>{_YEAR_NUM}))"
+        rf"|(?:(?P<part2>(?i:early|mid-?|late))\s*)?(?P<mm2>{_MONTH})\s+(?P<my2>{_YEAR_NUM})"
+        rf"|(?P<part3>(?i:early|mid-?|late))\s*(?P<mm3>{_FULL_MONTH}))"
         rf"(?!\s*\d)"),
         lambda m, p: _month(_MonthMatch(m), p)),
     _Rule("year", "year", _compile(
@@ -586,7 +593,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("calendar_period", "relative", _compile(
         r"(?i:\b(?:since\s+)?(?:(?:earlier|later|early|late)\s+(?:in\s+)?)?"
         r"(?P<det>this|last|the\s+past|past|the\s+last)\s+(?P<u>week|month|year|weekend)\b(?!s|-)"
-        r"|\b(?:over|at|during|on)\s+(?P<det2>the)\s+(?P<u2>weekend)\b)"),
+        r"|\b(?:over|at|during|on)\s+(?P<det2>the)\s+(?P<u2>weekend)\b"
+        r"|\b(?:earlier|later)\s+in\s+(?P<det3>the)\s+(?P<u3>week|month|year)\b)"),
         lambda m, p: _calendar_period(_PeriodMatch(m), p)),
     _Rule("recent", "relative", _compile(
         rf"(?i:\b(?:in|over|during)\s+recent\s+(?P<u>days|weeks)\b"
@@ -631,7 +639,7 @@ class _WeekdayRangeMatch(_Renamed):
 
 
 class _MonthMatch(_Renamed):
-    _alias = {"mm": ("mm2",), "my": ("my2",), "part": ("part2",)}
+    _alias = {"mm": ("mm2", "mm3"), "my": ("my2",), "part": ("part2", "part3")}
 
 
 class _YearMatch(_Renamed):
@@ -639,7 +647,7 @@ class _YearMatch(_Renamed):
 
 
 class _PeriodMatch(_Renamed):
-    _alias = {"det": ("det2",), "u": ("u2",)}
+    _alias = {"det": ("det2", "det3"), "u": ("u2", "u3")}
 
 
 class _RecentMatch(_Renamed):
