@@ -139,23 +139,31 @@ def _hidden(part: str) -> bool:
     return part.startswith(".") or part.startswith("~$")
 
 
+def _walk(folder: Path, prefix: str = "") -> Iterator[tuple[Path, str]]:
+    """(path, relative name) of the input files under `folder`, in sorted path order, one folder listed at a time."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        LOGGER.warning("cannot list %s: %s", folder, exc.strerror or exc)
+        return
+    # "name/" for folders sorts exactly as the relative paths do ("b.txt" < "b/x.txt").
+    for entry in sorted(entries, key=lambda e: e.name + "/" if e.is_dir() else e.name):
+        if _hidden(entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path), f"{prefix}{entry.name}/")
+        elif entry.is_file() and Path(entry.name).suffix.lower() in settings.INPUT_SUFFIXES:
+            yield Path(entry.path), prefix + entry.name
+
+
 def _inputs(paths: PathLike | Iterable[PathLike]) -> Iterator[tuple[Path, str]]:
     """(path, name) of every input: a folder's files named relative to it, a named file by its name."""
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for root in _as_paths(paths):
-        if root.is_dir():
-            found = []
-            for folder, dirs, files in os.walk(root):
-                dirs[:] = [d for d in dirs if not _hidden(d)]
-                for file in files:
-                    path = Path(folder) / file
-                    if not _hidden(file) and path.suffix.lower() in settings.INPUT_SUFFIXES:
-                        found.append((path.relative_to(root).as_posix(), path))
-            items = [(path, name) for name, path in sorted(found)]
-        else:
-            items = [(root, root.name)]  # named explicitly: read (or rejected) whatever it is
+        # A file named explicitly is read (or rejected) whatever it is.
+        items = _walk(root) if root.is_dir() else iter([(root, root.name)])
         for path, name in items:
-            key = path.resolve()
+            key = str(path.resolve())
             if key not in seen:
                 seen.add(key)
                 yield path, name
