@@ -1,0 +1,409 @@
+"""The gazetteer: place names to canonical places, and a fast scanner that finds them in text.
+
+Knowledge lives in `data/gazetteer.csv` (GeoNames extract), `data/gazetteer_supplement.csv`
+(hand-kept camps, bases, kibbutzim, neighbourhoods, crossings, regions) and
+`data/place_stoplist.txt` (words and phrases never read as a place in running text).
+
+Names are compared through `name_key`, which folds case, accents, apostrophes, hyphens,
+Arabic article forms (al-/el-/an-/ash-...), a leading "the" and common transliteration
+variants, so "Khan Younis" and "Khan Yunis", "Deir el-Balah" and "Dayr al Balah" meet.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple, Sequence
+
+from . import settings
+from .models import Place
+
+LOGGER = logging.getLogger(__name__)
+
+PLACE_STOPLIST_FILE = settings.DATA_DIR / "place_stoplist.txt"
+DEFAULT_PATHS: tuple[Path, ...] = (settings.GAZETTEER_SUPPLEMENT_FILE, settings.GAZETTEER_FILE)
+
+# Columns of both gazetteer files; the supplement adds `source`.
+COLUMNS: tuple[str, ...] = (
+    "geonameid", "name", "latitude", "longitude", "admin1", "country", "kind",
+    "population", "geo_precision", "aliases",
+)
+ALIAS_SEPARATOR = "|"
+CAMP_KIND = "camp"
+REGION_KIND = "region"
+
+# Arabic article forms, all read as one token "al" ("Deir el-Balah" = "Dayr al Balah").
+_PARTICLES = frozenset({
+    "al", "el", "il", "ul", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "ed", "en",
+    "er", "es", "esh", "et", "ez",
+})
+_ARTICLE = "al"
+_THE = "the"
+# A word, possibly with inner apostrophes (Be'eri, Khuza'a, Jenin's); hyphens split words.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’‘`ʼʻ][^\W_]+)*")
+_APOSTROPHES = str.maketrans("", "", "'’‘`ʼʻ´")
+_POSSESSIVE_RE = re.compile(r"['’]s$", re.IGNORECASE)
+# Only spaces or one hyphen may join the words of one name ("Deir al-Balah", "Gaza  City").
+_JOIN_RE = re.compile(r"[ \t\u00a0]*-?[ \t\u00a0]*")
+_DOUBLE_RE = re.compile(r"([a-z])\1+")
+_DIPHTHONG_RE = re.compile(r"a[iy]|e[iy]")
+_CONSONANT_Y_RE = re.compile(r"(?<=[b-df-hj-np-tv-z])y")
+_VOWELS = frozenset("aeiou")
+# Names this short are matched in running text only in their exact written case ("Fiq").
+SHORT_NAME_LETTERS = 3
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file is missing, malformed or contradicts another."""
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A place name found in a text: character span, the words as written, and the place."""
+
+    start: int
+    end: int
+    text: str
+    place: Place
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One gazetteer row: the place plus what the table does not carry (ids, population, aliases)."""
+
+    place: Place
+    geonameid: int | None
+    population: int | None
+    aliases: tuple[str, ...]
+    source: str  # file name the row came from
+
+
+class _Token(NamedTuple):
+    start: int
+    end: int  # end of the word without a possessive 's
+    key: str
+    raw: str
+    possessive: bool
+
+
+@dataclass(frozen=True)
+class _ScanEntry:
+    """What a word sequence means when scanning: a place (or None: a blocked phrase) and case rules."""
+
+    place: Place | None
+    proper_index: int = 0  # which word must be capitalised in the text
+    exact: tuple[tuple[str, ...], ...] | None = None  # spellings a short name must match exactly
+
+
+def strip_accents(text: str) -> str:
+    """'Khān Yūnis' -> 'Khan Yunis' (combining marks removed, letters kept)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """One word to its comparison form: lower case, no accents or apostrophes, variants folded.
+
+    Transliteration variants meet: ou/oo -> u, doubled letters once, q -> k, ai/ay/ei/ey -> e,
+    iy -> i, y after a consonant -> i, a final h after a vowel dropped ("Rafah" = "Rafa"),
+    and every Arabic article form -> "al".
+    """
+    w = strip_accents(word).casefold().translate(_APOSTROPHES)
+    if w in _PARTICLES:
+        return _ARTICLE
+    w = w.replace("ou", "u").replace("oo", "u")
+    w = _DOUBLE_RE.sub(r"\1", w)
+    w = w.replace("q", "k")
+    w = _DIPHTHONG_RE.sub("e", w)
+    w = w.replace("iy", "i")
+    w = _CONSONANT_Y_RE.sub("i", w)
+    w = _DOUBLE_RE.sub(r"\1", w)
+    if len(w) > 3 and w.endswith("h") and w[-2] in _VOWELS:
+        w = w[:-1]
+    return w
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group()
+        possessive = bool(_POSSESSIVE_RE.search(raw)) and len(raw) > 3
+        word = raw[:-2] if possessive else raw
+        out.append(_Token(m.start(), m.start() + len(word), fold_word(word), word, possessive))
+    return out
+
+
+def _words(name: str) -> list[str]:
+    return [t.raw for t in _tokens(name)]
+
+
+def _trim(keys: list[str], words: list[str], stop: frozenset[tuple[str, ...]] = frozenset()
+          ) -> tuple[list[str], list[str]]:
+    """Drop a leading "the" and a leading article, unless what is left is stoplisted or too short."""
+    if keys and keys[0] == _THE and len(keys) > 1:
+        keys, words = keys[1:], words[1:]
+    if len(keys) > 1 and keys[0] == _ARTICLE:
+        rest = tuple(keys[1:])
+        if rest not in stop and sum(len(k) for k in rest) > SHORT_NAME_LETTERS:
+            keys, words = keys[1:], words[1:]
+    return keys, words
+
+
+def name_key(name: str) -> str:
+    """The comparison form of a whole name: 'the al-Maghazi Camp' -> 'magazi camp'.
+
+    >>> name_key("Khan Younis") == name_key("Khān Yūnis")
+    True
+    """
+    keys, _ = _trim([t.key for t in _tokens(name)], _words(name))
+    return " ".join(keys)
+
+
+def _float(value: str, column: str, where: str) -> float | None:
+    if value.strip() == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise GazetteerError(f"{where}: {column} is not a number: {value!r}") from None
+
+
+def _int(value: str, column: str, where: str) -> int | None:
+    if value.strip() == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise GazetteerError(f"{where}: {column} is not a whole number: {value!r}") from None
+
+
+def _entry(row: dict[str, str], where: str, source: str) -> GazetteerEntry:
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise GazetteerError(f"{where}: empty name")
+    lat = _float(row.get("latitude") or "", "latitude", where)
+    lon = _float(row.get("longitude") or "", "longitude", where)
+    if (lat is None) != (lon is None):
+        raise GazetteerError(f"{where}: {name}: latitude and longitude must both be given or both be empty")
+    if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
+        raise GazetteerError(f"{where}: {name}: coordinates out of range: {lat}, {lon}")
+    precision = _int(row.get("geo_precision") or "", "geo_precision", where) or 1
+    if precision not in (1, 2, 3):
+        raise GazetteerError(f"{where}: {name}: geo_precision must be 1, 2 or 3, not {precision}")
+    place = Place(
+        name=name,
+        admin1=(row.get("admin1") or "").strip() or None,
+        country=(row.get("country") or "").strip() or None,
+        latitude=lat,
+        longitude=lon,
+        geo_precision=precision,
+        kind=(row.get("kind") or "").strip() or "place",
+    )
+    aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(ALIAS_SEPARATOR) if a.strip())
+    return GazetteerEntry(place, _int(row.get("geonameid") or "", "geonameid", where),
+                          _int(row.get("population") or "", "population", where), aliases, source)
+
+
+def read_gazetteer_file(path: Path) -> list[GazetteerEntry]:
+    """Rows of one gazetteer CSV as entries; raises GazetteerError on a malformed file."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise GazetteerError(f"cannot read gazetteer file {path}: {exc.strerror}") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise GazetteerError(f"{path.name}: missing columns: {', '.join(missing)}")
+        return [_entry(row, f"{path.name} line {reader.line_num}", path.name) for row in reader]
+
+
+def read_stoplist(path: Path) -> list[str]:
+    """Lines of the stoplist file, without comments and blanks."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise GazetteerError(f"cannot read place stoplist {path}: {exc.strerror}") from None
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+def camp_variants(name: str) -> list[str]:
+    """'Jenin camp' -> the ways news names it: Jenin refugee camp, camp of Jenin, ..."""
+    words = name.split()
+    if len(words) < 2 or words[-1].lower() != "camp":
+        return []
+    base = " ".join(words[:-1])
+    return [f"{base} refugee camp", f"camp of {base}", f"refugee camp of {base}", f"{base} Camp"]
+
+
+class Gazetteer:
+    """Canonical places with their aliases; `lookup` for one name, `find_places` for running text."""
+
+    def __init__(self, entries: Sequence[GazetteerEntry], stoplist: Iterable[str] = ()):
+        self._entries: dict[str, GazetteerEntry] = {}
+        for entry in entries:
+            if entry.place.name in self._entries:
+                first = self._entries[entry.place.name].source
+                raise GazetteerError(
+                    f"duplicate place name {entry.place.name!r} in {first} and {entry.source}")
+            self._entries[entry.place.name] = entry
+        stop_keys = [tuple(_trim([t.key for t in _tokens(s)], _words(s))[0]) for s in stoplist]
+        self._stop: frozenset[tuple[str, ...]] = frozenset(k for k in stop_keys if k)
+        # One name shared by several places goes to: a canonical name before an alias, then the
+        # earlier file (the hand-kept supplement first), then the larger population.
+        file_rank: dict[str, int] = {}
+        for entry in entries:
+            file_rank.setdefault(entry.source, len(file_rank))
+        ranked: dict[tuple[str, ...], tuple[tuple[int, int, int, int], GazetteerEntry]] = {}
+        # Every spelling of one place that folds to one key: the most lenient decides the case rule.
+        spellings: dict[tuple[tuple[str, ...], str], list[list[str]]] = {}
+        by_key: dict[str, tuple[tuple[int, int, int, int], Place]] = {}
+        for order, entry in enumerate(entries):
+            names = [(0, entry.place.name)] + [(1, a) for a in entry.aliases]
+            if entry.place.kind == CAMP_KIND:
+                names += [(1, v) for v in camp_variants(entry.place.name)]
+            for priority, name in names:
+                rank = (priority, file_rank[entry.source], -(entry.population or 0), order)
+                plain = name_key(name)
+                if plain and (plain not in by_key or rank < by_key[plain][0]):
+                    by_key[plain] = (rank, entry.place)
+                keys, words = _trim([t.key for t in _tokens(name)], _words(name), self._stop)
+                key = tuple(keys)
+                if not key:
+                    continue
+                spellings.setdefault((key, entry.place.name), []).append(words)
+                if key not in ranked or rank < ranked[key][0]:
+                    ranked[key] = (rank, entry)
+        # For `lookup`: every name and alias; for scanning: those allowed in running text.
+        self._by_key: dict[str, Place] = {k: v[1] for k, v in by_key.items()}
+        self._trie: dict = {}
+        for key, (_, entry) in ranked.items():
+            scan = self._scan_entry(key, spellings[(key, entry.place.name)], entry.place)
+            if scan is not None:
+                self._insert(key, scan)
+        for key in self._stop:
+            self._insert(key, _ScanEntry(None))
+        LOGGER.debug("gazetteer: %d places, %d names", len(self._entries), len(self._by_key))
+
+    @staticmethod
+    def _scan_entry(key: tuple[str, ...], spellings: list[list[str]], place: Place) -> _ScanEntry | None:
+        propers = [next((i for i, (k, w) in enumerate(zip(key, words)) if k != _ARTICLE and w[:1].isupper()), None)
+                   for words in spellings]
+        if all(p is None for p in propers):
+            return None  # an all-lower-case alias would fire on ordinary words
+        # "central Gaza Strip" and "Central Gaza Strip": the word that must be capitalised is "Gaza".
+        proper = max(p for p in propers if p is not None)
+        exact = None
+        if sum(len(k) for k in key) <= SHORT_NAME_LETTERS:
+            exact = tuple(tuple(strip_accents(w) for w in words) for words in spellings)
+        return _ScanEntry(place, proper, exact)
+
+    def _insert(self, key: tuple[str, ...], scan: _ScanEntry) -> None:
+        node = self._trie
+        for word in key:
+            node = node.setdefault(word, {})
+        node[""] = scan
+
+    # --- public API -------------------------------------------------------------------------
+    @classmethod
+    def load(cls, paths: Sequence[Path] | None = None, stoplist: Path | None = None) -> "Gazetteer":
+        """The gazetteer from its files (cached: one parse per set of paths).
+
+        Args:
+            paths: gazetteer CSVs, earlier files first in rank on equal names (default: supplement,
+                then the GeoNames extract).
+            stoplist: words and phrases never read as places in running text.
+        Returns:
+            A Gazetteer. Raises GazetteerError on a missing or malformed file.
+        """
+        files = tuple(Path(p).resolve() for p in (paths if paths is not None else DEFAULT_PATHS))
+        return _load_cached(files, Path(stoplist or PLACE_STOPLIST_FILE).resolve())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Place]:
+        return (e.place for e in self._entries.values())
+
+    def entry(self, name: str) -> GazetteerEntry | None:
+        """The full row of a place by its canonical name, or None."""
+        return self._entries.get(name)
+
+    def lookup(self, name: str) -> Place | None:
+        """The place a name or alias means ('Khan Younis', 'the Gaza Strip', 'Jenin camp'), or None.
+
+        Stoplisted words still resolve here: the caller asked for this name on purpose.
+        """
+        if not name or not name.strip():
+            return None
+        return self._by_key.get(name_key(name))
+
+    def find_places(self, text: str) -> list[PlaceMatch]:
+        """Every place named in `text`, left to right, longest name first, no overlaps.
+
+        A match needs its proper-name word capitalised as written ("Gaza", not "gaza"); names of
+        three letters or fewer match only in their exact case; stoplisted words and phrases
+        ("Or", "Israel Katz", "Al-Quds Brigades") are skipped.
+        """
+        tokens = _tokens(text)
+        found: list[PlaceMatch] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            node = self._trie.get(tokens[i].key)
+            if node is None:
+                i += 1
+                continue
+            best: tuple[int, _ScanEntry] | None = None
+            j = i
+            while True:
+                scan = node.get("")
+                if scan is not None and _accepts(scan, tokens, i):
+                    best = (j, scan)
+                if j + 1 >= n or not _JOIN_RE.fullmatch(text, tokens[j].end + (2 if tokens[j].possessive else 0),
+                                                        tokens[j + 1].start):
+                    break
+                node = node.get(tokens[j + 1].key)
+                if node is None:
+                    break
+                j += 1
+            if best is None:
+                i += 1
+                continue
+            last, scan = best
+            if scan.place is not None:
+                start = tokens[i].start
+                if i > 0 and tokens[i - 1].key == _ARTICLE and _joined_article(text, tokens[i - 1], tokens[i]):
+                    start = tokens[i - 1].start
+                end = tokens[last].end
+                found.append(PlaceMatch(start, end, text[start:end], scan.place))
+            i = last + 1
+        return found
+
+
+def _accepts(scan: _ScanEntry, tokens: list[_Token], i: int) -> bool:
+    if scan.place is None:
+        return True
+    if not tokens[i + scan.proper_index].raw[:1].isupper():
+        return False
+    if scan.exact is not None:
+        return any(all(strip_accents(tokens[i + k].raw) == w for k, w in enumerate(words)) for words in scan.exact)
+    return True
+
+
+def _joined_article(text: str, article: _Token, word: _Token) -> bool:
+    """'al-Maghazi', 'el Bireh': an article that belongs to the name that follows it."""
+    gap = text[article.end:word.start]
+    return gap == "-" or (gap == " " and article.raw.lower() in {"al", "el"})
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(files: tuple[Path, ...], stoplist: Path) -> Gazetteer:
+    entries: list[GazetteerEntry] = []
+    for path in files:
+        entries.extend(read_gazetteer_file(path))
+    return Gazetteer(entries, read_stoplist(stoplist) if stoplist.exists() else ())
