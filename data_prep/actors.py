@@ -1,0 +1,268 @@
+"""The actor dictionary: names in the news to canonical actors, and a fast scanner for running text.
+
+Knowledge lives in `data/actors.yaml`. Aliases match whatever their case, with spaces and
+hyphens interchangeable and apostrophes optional; acronyms ("IDF", "PA", "UN") match only as
+written. All names compile into one regular expression shaped as a word trie, so the longest
+name wins at each position and a sentence is scanned in one pass.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+from . import settings
+from .models import Actor
+from .places import strip_accents
+
+LOGGER = logging.getLogger(__name__)
+
+INTER_CODES: dict[int, str] = {
+    1: "State forces", 2: "Rebel groups", 3: "Political militias", 4: "Identity militias",
+    5: "Rioters", 6: "Protesters", 7: "Civilians", 8: "External/Other forces",
+}
+# Arabic article forms are one word to the matcher: "Izz ad-Din" = "Izz al-Din" = "Izz el-Din".
+_ARTICLES = ("al", "el", "ad", "ed", "ud", "an", "ar", "as", "ash", "at", "az", "ez")
+_ARTICLE_RE = "(?:" + "|".join(sorted(_ARTICLES, key=len, reverse=True)) + ")"
+_APOSTROPHE_CHARS = "'’‘`ʼ"
+_WORD_RE = re.compile(r"[^\W_]+")
+_SEPARATOR = r"[\s\-]+"
+# "Hamas's", "Hamas'", "Hamas’": one atom after the word, so the longer name is tried first.
+_POSSESSIVE = f"[{_APOSTROPHE_CHARS}]s?"
+_POSSESSIVE_RE = re.compile(f"[{_APOSTROPHE_CHARS}]s?$", re.IGNORECASE)
+_POSSESSIVE_IN_TEXT_RE = re.compile(f"[{_APOSTROPHE_CHARS}]s\\b|[{_APOSTROPHE_CHARS}](?=\\s|$)", re.IGNORECASE)
+_END = ""  # trie key marking the end of a name
+
+
+class ActorDictionaryError(ValueError):
+    """The actor file is missing, malformed or contradicts itself."""
+
+
+@dataclass(frozen=True)
+class ActorMatch:
+    """An actor named in a text: character span, the words as written, and the canonical actor."""
+
+    start: int
+    end: int
+    text: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """One actor as the file describes it."""
+
+    actor: Actor
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    match_name: bool = True
+
+
+def alias_key(name: str) -> str:
+    """Comparison form of a name: lower case, no accents or apostrophes, articles as 'al'.
+
+    >>> alias_key("Izz ad-Din al-Qassam Brigades") == alias_key("izz al din Al Qassam brigades")
+    True
+    """
+    text = _POSSESSIVE_IN_TEXT_RE.sub("", strip_accents(name))
+    for ch in _APOSTROPHE_CHARS:
+        text = text.replace(ch, "")
+    words = [w.casefold() for w in _WORD_RE.findall(text)]
+    return " ".join("al" if w in _ARTICLES else w for w in words)
+
+
+def _word_pattern(word: str) -> str:
+    """One word as a regex: apostrophes optional and of any kind, an article of any form."""
+    bare = word
+    for ch in _APOSTROPHE_CHARS:
+        bare = bare.replace(ch, "'")
+    if bare.casefold() in _ARTICLES:
+        return _ARTICLE_RE
+    parts = [re.escape(p) for p in bare.split("'")]
+    return f"[{_APOSTROPHE_CHARS}]?".join(parts)
+
+
+def _atoms(name: str) -> list[str]:
+    """A name as regex atoms: words and the separators between them ("U.S." keeps its dots)."""
+    words = [w for w in re.split(r"[\s\-]+", name.strip()) if w]
+    atoms: list[str] = []
+    for i, word in enumerate(words):
+        if i:
+            atoms.append(_SEPARATOR)
+        possessive = _POSSESSIVE_RE.search(word)
+        if possessive and possessive.start() > 0:
+            atoms += [_word_pattern(word[: possessive.start()]), _POSSESSIVE]
+        else:
+            atoms.append(_word_pattern(word))
+    return atoms
+
+
+def _trie_regex(names: Iterable[str], fold_case: bool = False) -> str:
+    """Alternation of names as a trie: shared prefixes once, longer continuations tried first.
+
+    With `fold_case` ("Civilians" and "civilians" are one branch) the caller compiles it
+    case-insensitively.
+    """
+    trie: dict[str, Any] = {}
+    for name in names:
+        node = trie
+        for atom in _atoms(name.casefold() if fold_case else name):
+            node = node.setdefault(atom, {})
+        node[_END] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom != _END]
+        if not branches:
+            return ""
+        body = "|".join(branches)
+        if _END in node:
+            return f"(?:{body})?"
+        return body if len(branches) == 1 else f"(?:{body})"
+
+    return emit(trie)
+
+
+class ActorDictionary:
+    """Canonical actors; `get` for one name, `find_actors` for running text."""
+
+    def __init__(self, entries: Sequence[ActorEntry], not_actors: Sequence[str] = ()):
+        self._entries: dict[str, ActorEntry] = {}
+        for entry in entries:
+            if entry.actor.name in self._entries:
+                raise ActorDictionaryError(f"duplicate actor name: {entry.actor.name!r}")
+            self._entries[entry.actor.name] = entry
+        for entry in entries:
+            parent = entry.actor.parent
+            if parent is not None and parent not in self._entries:
+                raise ActorDictionaryError(f"{entry.actor.name}: unknown parent {parent!r}")
+        self._by_key: dict[str, Actor] = {}
+        self._by_acronym: dict[str, Actor] = {}
+        loose: list[str] = []
+        for entry in entries:
+            names = list(entry.aliases) + ([entry.actor.name] if entry.match_name else [])
+            for name in names:
+                self._claim(alias_key(name), entry.actor, name)
+                loose.append(name)
+            if not entry.match_name:  # still resolvable by `get`
+                self._by_key.setdefault(alias_key(entry.actor.name), entry.actor)
+            for acronym in entry.acronyms:
+                owner = self._by_acronym.get(acronym)
+                if owner is not None and owner != entry.actor:
+                    raise ActorDictionaryError(f"acronym {acronym!r} belongs to both {owner.name} and {entry.actor.name}")
+                self._by_acronym[acronym] = entry.actor
+        self._blocked = frozenset(alias_key(n) for n in not_actors)
+        loose += list(not_actors)
+        insensitive = _trie_regex(loose, fold_case=True)
+        sensitive = _trie_regex(self._by_acronym)
+        alternatives = [f"(?i:{insensitive})"] + ([f"(?:{sensitive})"] if sensitive else [])
+        self._regex = re.compile(r"(?<![\w\-])(?:" + "|".join(alternatives) + r")(?![\w])")
+        LOGGER.debug("actor dictionary: %d actors, %d names", len(self._entries), len(self._by_key))
+
+    def _claim(self, key: str, actor: Actor, name: str) -> None:
+        if not key:
+            raise ActorDictionaryError(f"{actor.name}: empty alias")
+        owner = self._by_key.get(key)
+        if owner is not None and owner != actor:
+            raise ActorDictionaryError(f"alias {name!r} belongs to both {owner.name} and {actor.name}")
+        self._by_key[key] = actor
+
+    # --- public API -------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: Path | None = None) -> "ActorDictionary":
+        """The dictionary from `actors.yaml` (cached: one parse per path).
+
+        Raises ActorDictionaryError on a missing or malformed file.
+        """
+        return _load_cached(Path(path or settings.ACTORS_FILE).resolve())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, name: str) -> Actor | None:
+        """The actor a canonical name, alias or acronym means ('IDF', 'Israeli forces'), or None."""
+        if not name:
+            return None
+        if name in self._by_acronym:
+            return self._by_acronym[name]
+        return self._by_key.get(alias_key(name))
+
+    def entry(self, name: str) -> ActorEntry | None:
+        """The full entry (aliases, acronyms) of an actor by its canonical name."""
+        return self._entries.get(name)
+
+    def parent_of(self, name: str) -> str | None:
+        """Canonical name of the organisation an actor belongs to ('Al-Qassam Brigades' -> 'Hamas')."""
+        actor = self.get(name)
+        return actor.parent if actor else None
+
+    def canonical_names(self) -> tuple[str, ...]:
+        """Every canonical actor name, sorted (for pick lists)."""
+        return tuple(sorted(self._entries, key=str.casefold))
+
+    def find_actors(self, text: str) -> list[ActorMatch]:
+        """Every actor named in `text`, left to right, longest name first, no overlaps."""
+        found: list[ActorMatch] = []
+        for m in self._regex.finditer(text):
+            written = m.group()
+            actor = self._by_acronym.get(written)
+            if actor is None:
+                key = alias_key(written)
+                if key in self._blocked:
+                    continue
+                actor = self._by_key.get(key)
+            if actor is not None:
+                found.append(ActorMatch(m.start(), m.end(), written, actor))
+        return found
+
+
+def _text(value: Any, where: str, field_name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ActorDictionaryError(f"{where}: {field_name} must be a non-empty text")
+    return value.strip()
+
+
+def _texts(value: Any, where: str, field_name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ActorDictionaryError(f"{where}: {field_name} must be a list")
+    return tuple(_text(v, where, field_name) for v in value)
+
+
+def parse_actors(data: Any, source: str = "actors.yaml") -> ActorDictionary:
+    """An ActorDictionary from the parsed YAML document."""
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
+        raise ActorDictionaryError(f"{source}: expected a mapping with an 'actors' list")
+    entries = []
+    for i, raw in enumerate(data["actors"], 1):
+        where = f"{source}: actor {i}"
+        if not isinstance(raw, dict):
+            raise ActorDictionaryError(f"{where}: expected a mapping")
+        name = _text(raw.get("name"), where, "name")
+        where = f"{source}: {name}"
+        inter = raw.get("inter")
+        if inter is not None and inter not in INTER_CODES:
+            raise ActorDictionaryError(f"{where}: inter must be one of 1-8, not {inter!r}")
+        parent = raw.get("parent")
+        actor = Actor(name=name, inter=inter, parent=_text(parent, where, "parent") if parent else None,
+                      kind=_text(raw.get("kind") or "group", where, "kind"))
+        entries.append(ActorEntry(actor, _texts(raw.get("aliases"), where, "aliases"),
+                                  _texts(raw.get("acronyms"), where, "acronyms"),
+                                  bool(raw.get("match_name", True))))
+    return ActorDictionary(entries, _texts(data.get("not_actors"), source, "not_actors"))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: Path) -> ActorDictionary:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ActorDictionaryError(f"cannot read actor file {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ActorDictionaryError(f"{path.name}: not valid YAML: {exc}") from None
+    return parse_actors(data, path.name)
