@@ -116,6 +116,8 @@ _PART = (r"(?i:(?:(?:in|during)\s+)?the\s+(?:early|small|wee)\s+hours\s+(?:of\s+
          r"|(?:early|late)\s+(?:on\s+)?|on\s+)")
 _NIGHT = r"(?i:(?:(?:on|in|during)\s+)?the\s+night\s+(?:of|between|from)\s+|overnight\s+(?:on\s+|from\s+|between\s+)?)"
 _DAYPART_SUFFIX = r"(?:\s+(?i:morning|afternoon|evening|night))"
+_PART_OF_MONTH = r"(?i:early|mid-?|late)"  # also of a year: "late 2022"
+_UNIT = r"(?i:hours?|days?|weeks?|months?|years?)"
 
 
 def _dmy(tag: str, year: bool = True) -> str:
@@ -449,7 +451,9 @@ def _ago(m: _Groups, published: date | None) -> ParsedDate | None:
         return None
     number, vague = count
     unit, text = m.group("u").lower().rstrip("s"), m.group(0)
-    if unit in ("hour", "day"):
+    if unit == "hour":  # "3 hours ago" is still the publication day
+        return _day(published - timedelta(days=number // 24), text)
+    if unit == "day":
         if vague:  # "a few days ago"
             return _span(published - timedelta(days=2 * FEW_DAYS), published - 2 * _ONE_DAY,
                          PRECISION_APPROX, text)
@@ -570,9 +574,9 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("month", "month", _compile(
         rf"(?:(?P<pre>(?i:in|during|since|until|till|by|throughout|through|last|this|from|before|after|"
         rf"earlier\s+in|later\s+in|end\s+of|the\s+end\s+of|beginning\s+of|the\s+beginning\s+of)\s+)"
-        rf"(?:(?P<part>(?i:early|mid-?|late))\s*)?(?P<mm>{_FULL_MONTH})(?:,?\s+(?P<my>{_YEAR_NUM}))?"
-        rf"|(?:(?P<part2>(?i:early|mid-?|late))\s*)?(?P<mm2>{_MONTH})\s+(?P<my2>{_YEAR_NUM})"
-        rf"|(?P<part3>(?i:early|mid-?|late))\s*(?P<mm3>{_FULL_MONTH}))"
+        rf"(?:(?P<part>{_PART_OF_MONTH})\s*)?(?P<mm>{_FULL_MONTH})(?:,?\s+(?P<my>{_YEAR_NUM}))?"
+        rf"|(?:(?P<part2>{_PART_OF_MONTH})\s*)?(?P<mm2>{_MONTH})\s+(?P<my2>{_YEAR_NUM})"
+        rf"|(?P<part3>{_PART_OF_MONTH})\s*(?P<mm3>{_FULL_MONTH}))"
         rf"(?!\s*\d)"),
         lambda m, p: _month(_MonthMatch(m), p)),
     _Rule("year", "year", _compile(
@@ -589,7 +593,7 @@ _RULES: tuple[_Rule, ...] = (
         r"|(?:earlier\s+|early\s+|late\s+)?this\s+(?:morning|afternoon|evening)|last\s+night)\b)"),
         _relative_day),
     _Rule("ago", "relative", _compile(
-        rf"(?<![\w,.])(?P<n>{_NUM})\s+(?P<u>(?i:hours?|days?|weeks?|months?|years?))\s+(?i:ago)\b"), _ago),
+        rf"(?<![\w,.])(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?i:ago)\b"), _ago),
     _Rule("calendar_period", "relative", _compile(
         r"(?i:\b(?:since\s+)?(?:(?:earlier|later|early|late)\s+(?:in\s+)?)?"
         r"(?P<det>this|last|the\s+past|past|the\s+last)\s+(?P<u>week|month|year|weekend)\b(?!s|-)"
@@ -606,7 +610,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("duration_of", "relative", _compile(
         rf"(?<!first\s)(?<!initial\s)(?<![\w,.])(?i:(?:more\s+than|over|nearly|almost|about|around|some|"
         rf"at\s+least|roughly|close\s+to|less\s+than)\s+)?(?P<n>{_NUM})\s+"
-        rf"(?P<u>(?i:hours?|days?|weeks?|months?|years?))\s+(?i:of)\b"
+        rf"(?P<u>{_UNIT})\s+(?i:of)\b"
         r"(?!\s+(?i:rage|mourning|anger|action|solidarity|prayer|remembrance|protest|age)\b)"),
         _duration_of),
 )
@@ -669,6 +673,7 @@ _KIND_OF_WORD: dict[str, str] = {
 }
 # Run on the lower-cased text: a plain alternation there is three times faster than (?i).
 _ANCHOR_WORD = re.compile(r"\b(?:" + "|".join(sorted(_KIND_OF_WORD, key=len, reverse=True)) + r")\b")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _HAS_DIGIT = re.compile(r"\d")
 _DIGIT_ANCHORS = {
     "year": re.compile(r"(?:19|20)\d\d"),
@@ -687,7 +692,10 @@ _REACH: dict[str, tuple[int, int]] = {
 def _anchor_windows(text: str) -> dict[str, list[tuple[int, int]]]:
     """For each anchor kind, the merged [start, end) windows of text around its anchors."""
     hits: dict[str, list[int]] = {}
-    for word in _ANCHOR_WORD.finditer(text.lower()):
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowers to two characters: keep offsets aligned
+        lowered = text.translate(_ASCII_LOWER)
+    for word in _ANCHOR_WORD.finditer(lowered):
         kind = _KIND_OF_WORD[word.group()]
         if kind == "month" and text[word.start():word.end()] not in _MONTH_WORDS:
             continue  # "may", "march": verbs in lower case

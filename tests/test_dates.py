@@ -115,6 +115,9 @@ FORMS = [
      "tomorrow", D("2023-02-03"), D("2023-02-03"), D("2023-02-03"), DAY),
     ("Settlers torched cars two days ago.", THU,
      "two days ago", D("2023-01-31"), D("2023-01-31"), D("2023-01-31"), DAY),
+    ("The building was hit 3 hours ago.", THU, "3 hours ago", THU, THU, THU, DAY),
+    ("The building was hit 30 hours ago.", THU,
+     "30 hours ago", D("2023-02-01"), D("2023-02-01"), D("2023-02-01"), DAY),
     ("The bulldozers came 3 days ago.", THU,
      "3 days ago", D("2023-01-30"), D("2023-01-30"), D("2023-01-30"), DAY),
     ("The house was demolished three weeks ago.", THU,
@@ -358,6 +361,13 @@ def test_future_year_is_dropped_unless_asked_for():
     match = only("A state by 2030, the minister said.", THU, allow_future=True)
     assert (match.date.start, match.date.end, match.date.precision) == (
         D("2030-01-01"), D("2030-12-31"), UNKNOWN)
+
+
+def test_offsets_hold_when_lower_casing_changes_length():
+    # "İ".lower() is two characters long; spans must still point into the original text.
+    text = "İstanbul talks: İsrael and Hamas met on 26 January in İzmir."
+    match = only(text, FRI)
+    assert (match.text, match.date.best) == ("on 26 January", D("2023-01-26"))
 
 
 def test_two_separate_days_are_not_a_range():
