@@ -233,6 +233,22 @@ class ReviewedTables:
     mentions: pd.DataFrame
     resolution: Mapping[str, str | None]
     orphans: pd.DataFrame
+    merges: Mapping[str, str] = field(default_factory=dict)  # merged-away decided id -> event it is in now
+    splits: Mapping[str, str] = field(default_factory=dict)  # decided id of a split event -> its row now
+    state: ReviewState = field(default_factory=ReviewState)
+
+    def merged_into(self, event_id: str) -> list[str]:
+        """Decided ids merged into `event_id` (each can be undone with a revert of MERGED_INTO)."""
+        return sorted(a for a, t in self.merges.items() if t == event_id)
+
+    def split_decisions(self, event_id: str) -> list[str]:
+        """Decided ids whose split now applies to `event_id` (undo with a revert of SPLIT)."""
+        return sorted(d for d, p in self.splits.items() if p == event_id)
+
+    def aliases(self, event_id: str) -> list[str]:
+        """Other decided ids whose decisions show on `event_id`: re-attached, merged in or split from."""
+        found = {d for d, t in self.resolution.items() if t == event_id and d != event_id}
+        return sorted(found)
 
     def ref(self, event_id: str) -> EventRef:
         """The EventRef of a row of `events` (its mention ids and values), for recording a decision."""
@@ -342,6 +358,14 @@ def _check_consistency(values: Mapping[str, Any]) -> None:
     lat, lon = values.get(schema.LATITUDE), values.get(schema.LONGITUDE)
     if (lat is None) != (lon is None):
         raise ReviewError("latitude and longitude must be given together")
+
+
+def _check_sub_type(event_type: str | None, sub_type: str | None) -> None:
+    """An ACLED sub-event type must belong to its event type (Statement has none to check)."""
+    allowed = schema.SUB_EVENT_TYPES.get(event_type or "", ())
+    if sub_type is not None and allowed and sub_type not in allowed:
+        raise ReviewError(f"sub_event_type: {sub_type!r} is not a sub-type of {event_type} "
+                          f"({', '.join(allowed)})")
 
 
 def normalise_reviewer(name: str | None) -> str:
@@ -586,7 +610,10 @@ class ReviewStore:
         shown[schema.REVIEW_STATUS] = encode_value(schema.REVIEW_STATUS, ref.values.get(schema.REVIEW_STATUS))
         shown[schema.REVIEW_NOTE] = encode_value(schema.REVIEW_NOTE, ref.values.get(schema.REVIEW_NOTE))
         shown[schema.REVIEW_STATUS] = shown[schema.REVIEW_STATUS] or schema.STATUS_UNREVIEWED
-        _check_consistency({**shown, **{k: v for k, v in wanted.items() if k in EDITABLE_FIELDS}})
+        merged = {**shown, **{k: v for k, v in wanted.items() if k in EDITABLE_FIELDS}}
+        _check_consistency(merged)
+        if schema.EVENT_TYPE in wanted or schema.SUB_EVENT_TYPE in wanted:
+            _check_sub_type(merged.get(schema.EVENT_TYPE), merged.get(schema.SUB_EVENT_TYPE))
 
         written: list[int] = []
         with self._transaction() as conn:
@@ -821,8 +848,13 @@ class ReviewStore:
         """The log, oldest first; restricted to some events (and their articles) and/or to actions after `since`."""
         clauses: list[str] = []
         params: list[Any] = []
+        ids, articles = list(event_ids or ()), list(article_ids)
+        if event_ids is not None and len(ids) + len(articles) > 400:
+            # Too many ids for one statement's parameters: read the (small) log and filter here.
+            keep_ids, keep_articles = set(ids), set(articles)
+            return [a for a in self.log(since=since)
+                    if a.event_id in keep_ids or a.related_event_id in keep_ids or a.article_id in keep_articles]
         if event_ids is not None:
-            ids, articles = list(event_ids), list(article_ids)
             marks = ",".join("?" * len(ids)) or "NULL"
             amarks = ",".join("?" * len(articles)) or "NULL"
             clauses.append(f"(event_id IN ({marks}) OR related_event_id IN ({marks}) OR article_id IN ({amarks}))")
@@ -1098,7 +1130,7 @@ def apply_state(events: pd.DataFrame, mentions: pd.DataFrame, state: ReviewState
             applier.merge(override.event_id, str(override.value))
     frame = applier.frame()
 
-    decided = sorted({o.event_id for o in state.overrides} | set(state.last_actions))
+    decided = sorted({o.event_id for o in state.overrides} | set(state.last_actions) | set(state.anchors))
     resolution: dict[str, str | None] = {d: applier.resolve(d) for d in decided}
     winners: dict[tuple[str, str], Override] = {}
     attached_from: dict[str, set[str]] = {}
@@ -1183,7 +1215,11 @@ def apply_state(events: pd.DataFrame, mentions: pd.DataFrame, state: ReviewState
             mentions_out[schema.MENTION_ID].astype(str).map(applier.mention_event).astype("string")
         )
     orphan_frame = _orphan_frame(state, applier.orphaned, applier.live)
-    return ReviewedTables(out, mentions_out, resolution, orphan_frame)
+    merges = {o.event_id: resolution.get(o.event_id) for o in structural if o.field == MERGED_INTO and o.value}
+    splits = {o.event_id: resolution.get(o.event_id) for o in structural if o.field == SPLIT}
+    return ReviewedTables(out, mentions_out, resolution, orphan_frame,
+                          {k: v for k, v in merges.items() if v is not None},
+                          {k: v for k, v in splits.items() if v is not None}, state)
 
 
 REVIEWED_COLUMNS: tuple[str, ...] = schema.EVENT_COLUMNS + schema.REVIEW_COLUMNS + (
@@ -1399,3 +1435,106 @@ def rebuild_for_dates(articles: pd.DataFrame, dates: Mapping[str, date],
     if build is None:
         from . import build_from_articles as build  # the pipeline is the lead's; imported when needed
     return build(corrected)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers for the review panel (pure: the Streamlit page only shows what these return)
+# --------------------------------------------------------------------------------------------
+
+
+def form_edits(current: Mapping[str, Any], chosen: Mapping[str, Any]) -> dict[str, Any]:
+    """The chosen field values that differ from the event as shown (compared in their stored form)."""
+    out: dict[str, Any] = {}
+    for name, value in chosen.items():
+        if encode_value(name, value) != encode_value(name, current.get(name)):
+            out[name] = value
+    return out
+
+
+def place_edits(name: str, place: Any | None = None, admin1: str | None = None,
+                latitude: float | None = None, longitude: float | None = None) -> dict[str, Any]:
+    """Location fields for a gazetteer place (`models.Place`), or for a new place with the given area and coordinates.
+
+    A new place with coordinates is taken as located exactly (geo_precision 1); without, as unlocated.
+    """
+    if place is not None:
+        return {schema.LOCATION: place.name, schema.ADMIN1: place.admin1, schema.COUNTRY: place.country,
+                schema.LATITUDE: place.latitude, schema.LONGITUDE: place.longitude,
+                schema.GEO_PRECISION: place.geo_precision}
+    name = encode_value(schema.LOCATION, name)
+    if not name:
+        raise ReviewError("a new place needs a name")
+    located = latitude is not None and longitude is not None
+    return {schema.LOCATION: name, schema.ADMIN1: admin1, schema.LATITUDE: latitude,
+            schema.LONGITUDE: longitude, schema.GEO_PRECISION: 1 if located else None}
+
+
+def actor_edits(slot: int, name: str | None, actor: Any | None = None) -> dict[str, Any]:
+    """actor1/actor2 and its ACLED inter code (from the actor dictionary's `models.Actor`; unknown for a new actor)."""
+    actor_field, inter_field = (schema.ACTOR1, schema.INTER1) if slot == 1 else (schema.ACTOR2, schema.INTER2)
+    return {actor_field: name, inter_field: getattr(actor, "inter", None) if actor is not None else None}
+
+
+def choices(current: Any, known: Iterable[str]) -> list[str]:
+    """Options for a picker: the current value first, then the known names alphabetically, no repeats."""
+    first = [] if _missing(current) or current == "" else [str(current)]
+    rest = sorted({str(k) for k in known if k and str(k) not in first}, key=str.casefold)
+    return first + rest
+
+
+def event_label(row: Mapping[str, Any]) -> str:
+    """A one-line plain-text label: id · day · type · place · toll."""
+    day = row.get(schema.EVENT_DATE)
+    parts = [str(row.get(schema.EVENT_ID)),
+             "undated" if _missing(day) else pd.Timestamp(day).date().isoformat()]
+    parts += [str(row[c]) for c in (schema.SUB_EVENT_TYPE, schema.EVENT_TYPE, schema.LOCATION)
+              if not _missing(row.get(c)) and row.get(c)][:2]
+    if not _missing(row.get(schema.FATALITIES)):
+        parts.append(f"{row[schema.FATALITIES]} killed")
+    return " · ".join(parts)
+
+
+def mention_label(row: Mapping[str, Any]) -> str:
+    """A one-line plain-text label for a mention: id · outlet or file · day · place."""
+    day = row.get(schema.EVENT_DATE)
+    parts = [str(row.get(schema.MENTION_ID)),
+             str(row.get(schema.OUTLET) or row.get(schema.SOURCE_FILE) or "unknown source"),
+             "undated" if _missing(day) else pd.Timestamp(day).date().isoformat()]
+    if not _missing(row.get(schema.LOCATION)):
+        parts.append(str(row[schema.LOCATION]))
+    if not _missing(row.get(schema.FATALITIES)):
+        parts.append(f"{row[schema.FATALITIES]} killed")
+    return " · ".join(parts)
+
+
+def merge_candidates(events: pd.DataFrame, event_id: str, days: int = 3, limit: int = 50) -> pd.DataFrame:
+    """Events that could be the same as `event_id`: within `days` of it, closest first, same type and place first."""
+    this = events[events[schema.EVENT_ID] == event_id]
+    others = events[events[schema.EVENT_ID] != event_id]
+    if this.empty or others.empty:
+        return others.iloc[0:0]
+    row = this.iloc[0]
+    day = row[schema.EVENT_DATE]
+    if pd.isna(day):
+        distance = pd.Series(0, index=others.index)
+    else:
+        distance = (others[schema.EVENT_DATE] - day).abs().dt.days
+    near = distance.le(days).fillna(False).astype(bool)
+    ranked = others.assign(
+        _d=distance.fillna(days + 1),
+        _t=(others[schema.EVENT_TYPE] != row[schema.EVENT_TYPE]).fillna(True).astype(int),
+        _l=(others[schema.LOCATION] != row[schema.LOCATION]).fillna(True).astype(int),
+    )[near.to_numpy()]
+    ranked = ranked.sort_values(["_l", "_t", "_d", schema.EVENT_ID], kind="stable")
+    return ranked.drop(columns=["_d", "_t", "_l"]).head(limit).reset_index(drop=True)
+
+
+def view_log(store: ReviewStore, tables: ReviewedTables, view: pd.DataFrame) -> pd.DataFrame:
+    """The review log of the events in a view: their own actions, those of ids re-attached or merged into
+    them, and date corrections of their articles."""
+    ids = [str(e) for e in view[schema.EVENT_ID]]
+    wanted = set(ids)
+    aliases = sorted(d for d, t in tables.resolution.items() if t in wanted and d not in wanted)
+    article_ids = sorted({a for cell in view[schema.ARTICLE_IDS].dropna()
+                          for a in str(cell).split(schema.LIST_SEPARATOR) if a})
+    return log_frame(store.log(event_ids=ids + aliases, article_ids=article_ids))

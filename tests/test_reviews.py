@@ -473,3 +473,63 @@ def test_with_dates_marks_the_correction() -> None:
     out = r.with_dates([article, same], {"a3": date(2023, 1, 29), "a1": date(2023, 1, 27)})
     assert out[0] == replace(article, published=date(2023, 1, 29), published_origin="override")
     assert out[1] is same
+
+
+# --- helpers behind the review panel ----------------------------------------------------------
+
+
+def test_sub_type_must_belong_to_the_type(store: r.ReviewStore) -> None:
+    with pytest.raises(r.ReviewError) as caught:
+        store.save(tables(store).ref("E3"), "Ana", edits={s.SUB_EVENT_TYPE: "Armed clash"})
+    assert str(caught.value) == ("sub_event_type: 'Armed clash' is not a sub-type of Protests "
+                                 "(Peaceful protest, Protest with intervention, Excessive force against protesters)")
+    store.save(tables(store).ref("E3"), "Ana", edits={s.EVENT_TYPE: "Riots", s.SUB_EVENT_TYPE: "Mob violence"})
+    # Statement has no sub-types to check; a status alone never trips over the machine's pair.
+    store.save(tables(store).ref("E3"), "Ana", edits={s.EVENT_TYPE: s.STATEMENT, s.SUB_EVENT_TYPE: None})
+    assert [a.field for a in store.log()] == [s.EVENT_TYPE, s.SUB_EVENT_TYPE, s.EVENT_TYPE, s.SUB_EVENT_TYPE]
+
+
+def test_form_edits_keep_only_real_changes() -> None:
+    current = tables(r.ReviewState()).ref("E1").values
+    chosen = {s.FATALITIES: 3, s.INJURIES: 6, s.EVENT_DATE: date(2023, 1, 26), s.ACTOR2: None,
+              s.LOCATION: " Rafah ", s.LATITUDE: 31.2969}
+    assert r.form_edits(current, chosen) == {s.INJURIES: 6}
+
+
+def test_place_and_actor_edits() -> None:
+    from data_prep.models import Actor, Place
+    gaza = Place("Jabalia", "Gaza Strip", "Palestine", 31.53, 34.48, geo_precision=1)
+    assert r.place_edits("ignored", gaza) == {
+        s.LOCATION: "Jabalia", s.ADMIN1: "Gaza Strip", s.COUNTRY: "Palestine", s.LATITUDE: 31.53,
+        s.LONGITUDE: 34.48, s.GEO_PRECISION: 1}
+    assert r.place_edits(" Wadi  Gaza ", None, "Gaza Strip", 31.45, 34.38) == {
+        s.LOCATION: "Wadi Gaza", s.ADMIN1: "Gaza Strip", s.LATITUDE: 31.45, s.LONGITUDE: 34.38, s.GEO_PRECISION: 1}
+    assert r.place_edits("Somewhere", None)[s.GEO_PRECISION] is None
+    with pytest.raises(r.ReviewError, match="^a new place needs a name$"):
+        r.place_edits("  ", None)
+    assert r.actor_edits(2, "Hamas", Actor("Hamas", inter=2)) == {s.ACTOR2: "Hamas", s.INTER2: 2}
+    assert r.actor_edits(1, "New militia", None) == {s.ACTOR1: "New militia", s.INTER1: None}
+
+
+def test_choices_labels_and_candidates() -> None:
+    assert r.choices("Israeli military", ["hamas", "Israeli military", "Al-Qassam Brigades"]) == [
+        "Israeli military", "Al-Qassam Brigades", "hamas"]
+    assert r.choices(pd.NA, ["B", "a"]) == ["a", "B"]
+    rows = fx.events()
+    assert r.event_label(rows.iloc[0].to_dict()) == "E1 · 2023-01-26 · Air/drone strike · Explosions/Remote violence · 3 killed"
+    assert r.mention_label(fx.mentions().iloc[1].to_dict()) == "m2 · Outlet B · 2023-01-26 · Khan Younis · 4 killed"
+    assert r.merge_candidates(rows, "E1", days=1)[s.EVENT_ID].tolist() == ["E2"]
+    assert r.merge_candidates(rows, "E2", days=1)[s.EVENT_ID].tolist() == ["E1", "E3"]
+    assert r.merge_candidates(rows, "E9").empty
+
+
+def test_view_log_takes_aliases_and_articles(store: r.ReviewStore) -> None:
+    store.save(tables(store).ref("E1"), "Ana", status=s.STATUS_VERIFIED)
+    store.save(tables(store).ref("E3"), "Ana", status=s.STATUS_VERIFIED)
+    store.set_published("a1", date(2023, 1, 27), "Bo", machine_published=None)
+    events = fx.events(fx.renamed(fx.EVENTS, "E1", "E1-new"))
+    mentions = fx.mentions(fx.renamed(fx.MENTIONS, "E1", "E1-new"))
+    t = r.review_tables(events, mentions, store)
+    log = r.view_log(store, t, t.events[t.events[s.EVENT_ID] == "E1-new"])
+    assert list(zip(log[s.EVENT_ID].fillna(""), log[s.ARTICLE_ID].fillna(""))) == [("E1", ""), ("", "a1")]
+    assert t.aliases("E1-new") == ["E1"]
