@@ -30,6 +30,7 @@ Resolution rules (what an analyst codes, after the coding guide):
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import logging
 import re
@@ -756,17 +757,20 @@ def _find(text: str, published: date | None, allow_future: bool) -> tuple[Tempor
                     candidates.append((m.start(), m.end(), order, m, rule))
     # Longest span first (it holds the most information), then the earlier rule.
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
-    taken: list[tuple[int, int]] = []
+    taken_starts: list[int] = []  # claimed spans, disjoint and sorted
+    taken_ends: list[int] = []
     found: list[TemporalMatch] = []
     for start, end, _, m, rule in candidates:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        at = bisect.bisect_right(taken_starts, start)
+        if (at > 0 and taken_ends[at - 1] > start) or (at < len(taken_starts) and taken_starts[at] < end):
             continue
         parsed = rule.handle(m, published)
         if parsed is _SKIP:
             continue
         # A span that reads as a candidate but resolves to nothing still claims its words, so
         # that "October 7" in an undated article is not re-read as a bare "7" by a weaker rule.
-        taken.append((start, end))
+        taken_starts.insert(at, start)
+        taken_ends.insert(at, end)
         if parsed is None or not _accept(parsed, published, allow_future):
             LOGGER.debug("unresolved %s %r (published %s)", rule.name, m.group(0), published)
             continue
@@ -840,7 +844,7 @@ class PublicationDate:
 
 
 _ABSOLUTE = re.compile(
-    rf"(?:{_WD_LEAD})?(?:"
+    rf"(?<!\w)(?:{_WD_LEAD})?(?:"
     r"(?<![\w/.:-])(?P<iy>(?:19|20)\d\d)-(?P<im>0?[1-9]|1[0-2])-(?P<id>0?[1-9]|[12]\d|3[01])(?![\d-])"
     r"|(?<![\w/.:-])(?P<na>0?[1-9]|[12]\d|3[01])(?P<sep>[/.-])(?P<nb>0?[1-9]|[12]\d|3[01])(?P=sep)"
     r"(?P<ny>(?:19|20)\d\d)(?![\d/-])"
