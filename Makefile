@@ -13,8 +13,10 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $(STAMP)
 
+# Builds data/seeds from seeds/ when missing or stale, then serves http://127.0.0.1:8501
+# (another table: `make run EVENTS_DATA=path/to/folder`).
 run: $(STAMP)
-	$(BIN)/python -m data_prep build seeds --out data/seeds
+	$(BIN)/python -m dashboard
 
 build: $(STAMP)
 	$(BIN)/python -m data_prep build seeds --out data/seeds

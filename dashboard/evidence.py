@@ -99,12 +99,14 @@ def segments(text: str, spans: Iterable[Span]) -> list[Segment]:
     return out
 
 
-def highlight(text: str, terms: Mapping[str, Sequence[str]], numbers: bool = True) -> list[Segment]:
+def highlight(text: str, terms: Mapping[str, Sequence[str]], numbers: bool = True,
+              found: Iterable[Span] = ()) -> list[Segment]:
     """Segments of `text` with each kind's terms (e.g. {ACTOR: [...], PLACE: [...]}) and figures marked.
 
-    Terms listed first in `terms` win ties; figures come last.
+    `found` are spans already located by a matcher (the pipeline's actor and place finders, which
+    know aliases such as "Israeli troops"); overlaps resolve to the earliest, longest span.
     """
-    spans: list[Span] = []
+    spans: list[Span] = list(found)
     for kind, words in terms.items():
         spans.extend(term_spans(text, words, kind))
     if numbers:

@@ -128,3 +128,9 @@ def test_to_markdown_of_hostile_text_is_escaped_everywhere() -> None:
 
 def test_legend_uses_fixed_labels() -> None:
     assert legend_markdown([ACTOR, NUMBER]) == ":blue-background[actor] :orange-background[figure]"
+
+
+def test_found_spans_from_a_matcher_join_the_terms() -> None:
+    text = "Israeli troops raided the camp near Jenin."
+    parts = highlight(text, {PLACE: ["Jenin"]}, found=[Span(0, 14, ACTOR)])
+    assert [(p.text, p.kind) for p in parts if p.kind] == [("Israeli troops", ACTOR), ("Jenin", PLACE)]

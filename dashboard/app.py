@@ -1,0 +1,751 @@
+"""The analyst dashboard: Streamlit widgets wired to the plain functions of `dashboard` and `data_prep`.
+
+Run from the repository root: `python -m dashboard` (builds the seeds' table if needed) or
+`python -m streamlit run dashboard/app.py`. No data logic here: filtering, figures, metrics,
+exports, highlighting and the URL round trip live in modules that never import streamlit.
+
+Untrusted text (article text, evidence, titles, names from the data) is only ever shown through
+`st.code`, `st.dataframe` cells, or Markdown produced by `evidence.escape_markdown`/`to_markdown`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, state
+from dashboard.evidence import escape_markdown
+from dashboard.filters import EventFilter, FilterOptions
+from dashboard.state import ViewState
+from data_prep import io, schema as S, settings
+
+LOGGER = logging.getLogger(__name__)
+
+MAX_TABLE_ROWS = 5_000  # rows sent to the events table; exports always carry every filtered event
+MAX_FOCUS_CHOICES = 500  # selected events offered in the detail picker
+MAX_OPTION_COUNT_ROWS = 300_000  # above this, per-option counts of the wide pick lists are skipped (speed)
+UPLOAD_TYPES = [s.lstrip(".") for s in settings.INPUT_SUFFIXES]
+
+# --- session keys ----------------------------------------------------------------------------
+K_READY = "_view_ready"  # the view has been read from the URL once in this session
+K_STAMP = "_data_stamp"
+K_MESSAGES = "_messages"  # (kind, text) shown once on the next run
+K_SELECTED = "v_selected"
+K_FOCUS = "v_focus"
+K_LANE = "v_lane"
+K_FREQ = "v_freq"
+K_MEASURE = "v_measure"
+K_TAB = "v_tab"
+K_TAB_DEFAULT = "_tab_default"
+K_ONLY_SELECTED = "v_only_selected"
+
+# Filter widgets: EventFilter field -> session key.
+MULTI_WIDGETS: dict[str, str] = {name: f"f_{name}" for name in filters.MULTI_FIELDS}
+K_DATES = "f_dates"
+K_STATEMENTS = "f_include_statements"
+K_MIN_KILLED = "f_min_fatalities"
+K_TEXT = "f_text"
+
+MULTI_LABELS: dict[str, str] = {
+    "event_types": "Event type",
+    "sub_event_types": "Sub-event type",
+    "actors": "Actor (either side)",
+    "locations": "Place",
+    "areas": "Area",
+    "outlets": "Source outlet",
+    "precisions": "Date precision",
+    "review_statuses": "Review status",
+    "reviewers": "Reviewer",
+}
+# Pick lists whose per-option counts need a pass over exploded values: skipped on huge tables.
+WIDE_FIELDS = frozenset({"actors", "locations", "outlets", "sub_event_types", "reviewers"})
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    S.EVENT_DATE, S.DATE_PRECISION, S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2, S.LOCATION, S.ADMIN1,
+    S.FATALITIES, S.FATALITIES_MAX, S.INJURIES, S.CONTESTED, S.SOURCE, S.MENTION_COUNT, S.EVIDENCE, S.EVENT_ID,
+)
+MENTION_COLUMNS: tuple[str, ...] = (
+    S.OUTLET, S.PUBLISHED, S.SOURCE_FILE, S.EVENT_DATE, S.DATE_PRECISION, S.EVENT_TYPE, S.ACTOR1, S.ACTOR2,
+    S.LOCATION, S.FATALITIES, S.INJURIES, S.EVIDENCE,
+)
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    S.FILE, S.TITLE, S.OUTLET, S.PUBLISHED, S.PUBLISHED_ORIGIN, S.FORMAT, S.EVENTS_FOUND, S.STATUS, S.REASON,
+)
+
+# Failures of deferred downloads (they run outside the script): shown on the next run.
+_EXPORT_ERRORS: dict[str, str] = {}
+_EXPORT_LOCK = threading.Lock()
+
+
+# --- view state <-> session --------------------------------------------------------------------
+
+def _url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
+def _date_value(f: EventFilter, options: FilterOptions) -> tuple[date, date] | None:
+    if options.date_min is None or options.date_max is None:
+        return None
+    start = min(max(f.date_from or options.date_min, options.date_min), options.date_max)
+    end = max(min(f.date_to or options.date_max, options.date_max), start)
+    return (start, end)
+
+
+def _seed_filter_widgets(f: EventFilter, options: FilterOptions) -> list[str]:
+    """Put a filter into the widgets' session keys; returns the URL values the data does not have."""
+    dropped: list[str] = []
+    for name, key in MULTI_WIDGETS.items():
+        allowed = set(getattr(options, name))
+        wanted = getattr(f, name)
+        st.session_state[key] = [v for v in wanted if v in allowed]
+        dropped.extend(f"{MULTI_LABELS[name]}: {v}" for v in wanted if v not in allowed)
+    dates = _date_value(f, options)
+    if dates is not None:
+        st.session_state[K_DATES] = dates
+    st.session_state[K_STATEMENTS] = f.include_statements
+    st.session_state[K_MIN_KILLED] = f.min_fatalities
+    st.session_state[K_TEXT] = f.text
+    return dropped
+
+
+def _init_session(options: FilterOptions, stamp: data.Stamp) -> None:
+    """On a session's first run, open the view the URL describes."""
+    if st.session_state.get(K_READY):
+        return
+    view = state.from_query_params(_url_params())
+    dropped = _seed_filter_widgets(view.filter, options)
+    if dropped:
+        _say("warning", "This link names values the current table does not have; they were left out: " + "; ".join(dropped))
+    st.session_state[K_LANE] = view.lane
+    st.session_state[K_FREQ] = view.freq
+    st.session_state[K_MEASURE] = view.measure
+    st.session_state[K_SELECTED] = view.selected
+    st.session_state[K_FOCUS] = view.focus
+    st.session_state[K_TAB] = view.tab
+    st.session_state[K_TAB_DEFAULT] = state.TABS[view.tab]
+    st.session_state[K_ONLY_SELECTED] = False
+    st.session_state[K_STAMP] = stamp
+    st.session_state[K_READY] = True
+
+
+def _follow_data_change(options: FilterOptions, stamp: data.Stamp) -> None:
+    """When the table changed under a session (upload, rebuild), keep a full date range full."""
+    if st.session_state.get(K_STAMP) == stamp:
+        return
+    st.session_state[K_STAMP] = stamp
+    dates = st.session_state.get(K_DATES)
+    if options.date_min and options.date_max:
+        if not dates or len(dates) != 2 or (dates[0] <= (options.date_min) and dates[1] >= options.date_max):
+            st.session_state[K_DATES] = (options.date_min, options.date_max)
+
+
+def _current_filter(options: FilterOptions) -> EventFilter:
+    """The filter the widgets hold (read before they are drawn, so counts can go in their labels)."""
+    values: dict[str, Any] = {name: tuple(st.session_state.get(key) or ()) for name, key in MULTI_WIDGETS.items()}
+    f = EventFilter(
+        **values,
+        include_statements=bool(st.session_state.get(K_STATEMENTS, True)),
+        min_fatalities=int(st.session_state.get(K_MIN_KILLED) or 0),
+        text=str(st.session_state.get(K_TEXT) or ""),
+    )
+    dates = st.session_state.get(K_DATES)
+    if dates and len(dates) == 2:
+        return filters.with_dates(f, dates[0], dates[1], options)
+    if dates and len(dates) == 1:  # the analyst has picked the first day of a range so far
+        return filters.with_dates(f, dates[0], None, options)
+    return f
+
+
+def _reset_filters(options: FilterOptions) -> None:
+    _seed_filter_widgets(EventFilter(), options)
+
+
+def _current_view(f: EventFilter) -> ViewState:
+    return ViewState(
+        filter=f,
+        lane=st.session_state[K_LANE],
+        freq=st.session_state[K_FREQ],
+        measure=st.session_state[K_MEASURE],
+        selected=tuple(st.session_state[K_SELECTED]),
+        focus=st.session_state.get(K_FOCUS),
+        tab=st.session_state[K_TAB],
+    )
+
+
+def _sync_url(view: ViewState) -> None:
+    """Write the view into the address bar (only when it changed: each write is a history entry)."""
+    params = state.to_query_params(view)
+    if not state.same_params(_url_params(), params):
+        st.query_params.from_dict(params)
+
+
+def _say(kind: str, text: str) -> None:
+    """Queue a message for the top of the next run (text is escaped when shown)."""
+    st.session_state.setdefault(K_MESSAGES, []).append((kind, text))
+
+
+def _show_messages() -> None:
+    for kind, text in st.session_state.pop(K_MESSAGES, []):
+        getattr(st, kind)(escape_markdown(text))
+    session = _session_id()
+    with _EXPORT_LOCK:
+        failures = [v for k, v in _EXPORT_ERRORS.items() if k.startswith(session)]
+        for k in [k for k in _EXPORT_ERRORS if k.startswith(session)]:
+            del _EXPORT_ERRORS[k]
+    for text in failures:
+        st.error(escape_markdown(text))
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "session_id", "") or ""
+
+
+# --- selection ----------------------------------------------------------------------------
+
+def _set_selection(ids: Sequence[str]) -> None:
+    ids = tuple(dict.fromkeys(str(i) for i in ids))
+    focus = st.session_state.get(K_FOCUS)
+    st.session_state[K_SELECTED] = ids
+    st.session_state[K_FOCUS] = focus if focus in ids else (ids[0] if ids else None)
+
+
+def _on_chart_select(key: str, frame: pd.DataFrame, lane_by: str) -> None:
+    """A click, box or lasso on the timeline or the map: those events become the selection."""
+    event = st.session_state.get(key)
+    points = list(event["selection"]["points"]) if event else []
+    _set_selection(charts.ids_from_selection(frame, points, lane_by))
+
+
+def _on_table_select(key: str, shown_ids: list[str]) -> None:
+    event = st.session_state.get(key)
+    rows = list(event["selection"]["rows"]) if event else []
+    _set_selection([shown_ids[i] for i in rows if 0 <= i < len(shown_ids)])
+
+
+def _clear_selection() -> None:
+    _set_selection(())
+
+
+def _copy_to(widget_key: str, canonical_key: str) -> None:
+    st.session_state[canonical_key] = st.session_state[widget_key]
+
+
+def _bound_widget(widget: Callable[..., Any], canonical_key: str, *args: Any, **kwargs: Any) -> Any:
+    """A widget inside a tab that may not be drawn on every run: its value lives in a key of its own."""
+    widget_key = "w_" + canonical_key
+    st.session_state[widget_key] = st.session_state[canonical_key]
+    return widget(*args, key=widget_key, on_change=_copy_to, args=(widget_key, canonical_key), **kwargs)
+
+
+# --- sidebar ----------------------------------------------------------------------------------
+
+def _sidebar_data(tables: data.Tables | None, folder: Any) -> None:
+    st.sidebar.caption("Data folder")
+    st.sidebar.code(str(folder), language=None)
+    if tables is not None:
+        ok = int((tables.articles[S.STATUS] != S.STATUS_REJECTED).fillna(True).sum())
+        rejected = len(tables.articles) - ok
+        st.sidebar.caption(
+            f"{len(tables.events):,} events from {ok:,} articles"
+            + (f" · {rejected:,} files rejected (see the Articles tab)" if rejected else "")
+        )
+    with st.sidebar.expander("Add articles", icon=":material/upload_file:", expanded=tables is None):
+        with st.form("upload", clear_on_submit=True, border=False):
+            files = st.file_uploader(
+                "Article files", type=UPLOAD_TYPES, accept_multiple_files=True,
+                help="Plain text, Markdown, HTML, JSON/JSONL or CSV records. They go through the same "
+                     "preparation as the bundled articles and join the table.",
+            )
+            submitted = st.form_submit_button("Add to the table", icon=":material/add:")
+        if submitted and files:
+            _add_uploads(folder, [(f.name, f.getvalue()) for f in files])
+        elif submitted:
+            st.caption("Choose one or more files first.")
+
+
+def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]]) -> None:
+    with st.status(f"Adding {len(uploads)} file(s)…", expanded=True) as status:
+        bar = st.progress(0.0)
+        step = st.empty()
+
+        def report(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0))
+            step.text(message)
+
+        try:
+            result = ingest.add_uploads(folder, uploads, report)
+        except Exception as error:  # noqa: BLE001 - the page must say what failed, not die
+            LOGGER.exception("adding uploads failed")
+            status.update(label="The files could not be added; the table is unchanged", state="error")
+            st.text(f"{type(error).__name__}: {error}")
+            return
+        lines = ingest.describe_result(result)
+        status.update(
+            label=lines[0], state="complete" if result.added else ("error" if result.rejects else "complete"),
+        )
+        for line in lines[1:]:
+            st.text(line)
+    for line in lines:
+        _say("info" if line is lines[0] else "warning", line)
+    if result.added:
+        data.forget()
+        st.rerun()
+
+
+def _option_counts(events: pd.DataFrame, f: EventFilter, name: str) -> dict[str, int] | None:
+    if name in WIDE_FIELDS and len(events) > MAX_OPTION_COUNT_ROWS:
+        return None
+    return filters.facet_value_counts(events, f, name)
+
+
+def _leaves_caption(counts: dict[str, int], name: str, active: bool) -> None:
+    """Under a widget: how many events it leaves of those the other filters let through."""
+    if active:
+        st.sidebar.caption(f"leaves {counts['matched']:,} of {counts[name]:,} events")
+
+
+def _sidebar_filters(tables: data.Tables, f: EventFilter) -> None:
+    options = tables.options
+    counts = filters.facet_counts(tables.events, f)
+    side = st.sidebar
+    head, reset = side.columns([3, 2], vertical_alignment="bottom")
+    head.subheader("Filters")
+    reset.button("Reset", icon=":material/restart_alt:", on_click=_reset_filters, args=(options,),
+                 disabled=filters.is_default(f), help="Clear every filter", width="stretch")
+    side.caption(f"{counts['matched']:,} of {counts['all']:,} events shown")
+    active = set(filters.active_fields(f))
+
+    if options.date_min and options.date_max:
+        if not st.session_state.get(K_DATES):
+            st.session_state[K_DATES] = (options.date_min, options.date_max)
+        side.date_input(
+            "Dates", key=K_DATES,
+            min_value=options.date_min, max_value=options.date_max, format="YYYY-MM-DD",
+            help="Events whose day or date range overlaps these days. Undated events "
+                 f"({options.undated:,}) are hidden as soon as a bound is moved.",
+        )
+        _leaves_caption(counts, "date_from" if "date_from" in active else "date_to",
+                        bool(active & {"date_from", "date_to"}))
+
+    def multiselect(name: str, help_text: str | None = None) -> None:
+        allowed = list(getattr(options, name))
+        current = [v for v in st.session_state.get(MULTI_WIDGETS[name], []) if v not in allowed]
+        values = allowed + current  # a chosen value that left the data stays visible
+        if not values:
+            return
+        per_option = _option_counts(tables.events, f, name)
+        fmt = (lambda v: f"{v} ({per_option.get(v, 0):,})") if per_option is not None else str
+        side.multiselect(MULTI_LABELS[name], values, key=MULTI_WIDGETS[name], format_func=fmt,
+                         placeholder="All", help=help_text)
+        _leaves_caption(counts, name, name in active)
+
+    multiselect("event_types")
+    multiselect("sub_event_types")
+    multiselect("actors", "Events where the actor is on either side (actor1 or actor2).")
+    multiselect("areas")
+    multiselect("locations")
+    multiselect("outlets", "Events reported by any of these outlets.")
+    multiselect("precisions", "How exactly the day is known. Keep only 'day' to hide approximate, "
+                              "month-only and unknown days.")
+    side.toggle("Include statements", key=K_STATEMENTS,
+                help="Pledges, threats, condemnations and comments (event type Statement).")
+    _leaves_caption(counts, "include_statements", "include_statements" in active)
+    side.number_input("Minimum fatalities", min_value=0, step=1, key=K_MIN_KILLED,
+                      help="Lowest reported figure; events without a figure count as 0.")
+    _leaves_caption(counts, "min_fatalities", "min_fatalities" in active)
+    side.text_input("Text in evidence or notes", key=K_TEXT, placeholder="e.g. refugee camp",
+                    help="Case-insensitive words anywhere in the evidence sentence or the notes.")
+    _leaves_caption(counts, "text", "text" in active)
+    if options.has_review:
+        multiselect("review_statuses")
+        multiselect("reviewers")
+
+
+# --- main area --------------------------------------------------------------------------------
+
+def _headline(filtered: pd.DataFrame) -> None:
+    h = metrics.headline(filtered)
+    cols = st.columns([2, 3, 3, 2, 2, 2])  # toll spans ("1,204–1,530") need the room
+    cols[0].metric("Events", f"{h.events:,}", help=f"{h.statements:,} of them statements")
+    cols[1].metric("Fatalities", metrics.format_span(h.fatalities_low, h.fatalities_high),
+                   help="Lowest–highest figure reported, summed over events")
+    cols[2].metric("Injuries", metrics.format_span(h.injuries_low, h.injuries_high),
+                   help="Lowest–highest figure reported, summed over events")
+    cols[3].metric("Articles", f"{h.articles:,}")
+    cols[4].metric("Outlets", f"{h.outlets:,}")
+    cols[5].metric("Contested", f"{h.contested:,}", help="Events whose sources give different figures")
+    notes = []
+    if h.range_events:
+        notes.append(f"{h.range_events:,} multi-day tolls ({h.range_fatalities_low:,} killed) are included "
+                     "and may overlap day events")
+    if h.undated:
+        notes.append(f"{h.undated:,} undated")
+    if h.unlocated:
+        notes.append(f"{h.unlocated:,} without coordinates")
+    if h.first_day and h.last_day:
+        notes.insert(0, f"{h.first_day.isoformat()} to {h.last_day.isoformat()}")
+    if notes:
+        st.caption(" · ".join(notes))
+
+
+def _deferred(fn: Callable[[], bytes], what: str) -> Callable[[], bytes]:
+    """Run an export when its button is clicked; a failure is reported on the next run."""
+    session = _session_id()
+
+    def run() -> bytes:
+        try:
+            return fn()
+        except Exception as error:  # noqa: BLE001 - shown to the analyst, then re-raised for Streamlit
+            LOGGER.exception("%s export failed", what)
+            with _EXPORT_LOCK:
+                _EXPORT_ERRORS[f"{session}:{what}"] = f"{what} export failed: {error}"
+            raise
+
+    return run
+
+
+def _figure_downloads(fig: go.Figure, kind: str, filtered: pd.DataFrame, f: EventFilter) -> None:
+    """HTML, PNG and SVG of a figure; images are drawn only when their button is clicked."""
+    cols = st.columns([1, 1, 1, 4])
+    cols[0].download_button(
+        "HTML", data=_deferred(lambda: exports.figure_html(fig), f"{kind} HTML"), icon=":material/download:",
+        file_name=exports.export_filename(kind, filtered, f, "html"), mime="text/html", key=f"dl_{kind}_html",
+        on_click="ignore", help="Interactive page that opens offline",
+    )
+    if exports.find_browser() is None:
+        cols[3].caption(exports.NO_BROWSER)
+        return
+    for col, fmt, mime in ((cols[1], "png", "image/png"), (cols[2], "svg", "image/svg+xml")):
+        col.download_button(
+            fmt.upper(), data=_deferred(lambda fmt=fmt: exports.figure_image(fig, fmt), f"{kind} {fmt.upper()}"),
+            file_name=exports.export_filename(kind, filtered, f, fmt), mime=mime, key=f"dl_{kind}_{fmt}",
+            on_click="ignore", icon=":material/download:",
+        )
+
+
+def _empty_state(f: EventFilter) -> None:
+    st.info(escape_markdown(f"No events match: {filters.describe(f)}.") + "  \nWiden the filters or press "
+            "**Reset** in the sidebar.", icon=":material/filter_alt_off:")
+
+
+def _tab_timeline(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+    lane = _bound_widget(st.segmented_control, K_LANE, "Lanes by", list(charts.LANE_DIMENSIONS),
+                         required=True, help="One lane per value of this field (top values; the rest share 'Other')")
+    if filtered.empty:
+        _empty_state(f)
+        return
+    lane = lane or state.DEFAULT_LANE
+    fig = charts.timeline_figure(filtered, lane, selected)
+    st.caption("Click an event, or drag a box or lasso, to select; double-click the chart to clear.")
+    st.plotly_chart(fig, key="timeline_chart", on_select=partial(_on_chart_select, "timeline_chart", filtered, lane),
+                    selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
+    _figure_downloads(fig, "timeline", filtered, f)
+
+
+def _tab_counts(filtered: pd.DataFrame, f: EventFilter) -> None:
+    left, right = st.columns(2)
+    with left:
+        _bound_widget(st.segmented_control, K_FREQ, "Per", list(state.FREQUENCIES),
+                      format_func=state.FREQUENCIES.get, required=True)
+    with right:
+        _bound_widget(st.segmented_control, K_MEASURE, "Count", list(charts.MEASURES), required=True)
+    if filtered.empty:
+        _empty_state(f)
+        return
+    fig = charts.counts_figure(filtered, st.session_state[K_FREQ], st.session_state[K_MEASURE])
+    st.plotly_chart(fig, key="counts_chart", config={"displaylogo": False})
+    _figure_downloads(fig, "counts", filtered, f)
+
+
+def _tab_map(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+    if filtered.empty:
+        _empty_state(f)
+        return
+    fig = maps.map_figure(filtered, selected)
+    st.caption("Click a marker, or drag a box or lasso, to select events.")
+    st.plotly_chart(fig, key="map_chart", on_select=partial(_on_chart_select, "map_chart", filtered, state.DEFAULT_LANE),
+                    selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
+    _figure_downloads(fig, "map", filtered, f)
+
+
+def _table_frame(filtered: pd.DataFrame, selected: tuple[str, ...], only_selected: bool) -> pd.DataFrame:
+    rows = filtered
+    if only_selected:
+        rows = rows.loc[rows[S.EVENT_ID].isin(list(selected)).fillna(False).to_numpy(dtype=bool)]
+    # Latest first; undated last. nlargest-like head keeps a million rows cheap to show.
+    ordered = rows.sort_values(S.EVENT_DATE, ascending=False, na_position="last", kind="stable")
+    columns = [c for c in TABLE_COLUMNS if c in rows.columns]
+    if S.REVIEW_STATUS in rows.columns:
+        columns.insert(2, S.REVIEW_STATUS)
+    return ordered.head(MAX_TABLE_ROWS)[columns].reset_index(drop=True)
+
+
+def _tab_table(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+    top = st.columns([2, 2, 3])
+    only = _bound_widget(top[0].toggle, K_ONLY_SELECTED, "Only selected events", disabled=not selected)
+    if selected:
+        top[1].button(f"Clear selection ({len(selected):,})", on_click=_clear_selection, icon=":material/close:")
+    if filtered.empty:
+        _empty_state(f)
+        return
+    frame = _table_frame(filtered, selected, bool(only and selected))
+    shown = frame[S.EVENT_ID].astype(str).tolist()
+    if len(filtered) > MAX_TABLE_ROWS and not only:
+        st.caption(f"Showing the latest {MAX_TABLE_ROWS:,} of {len(filtered):,} events; the Export tab has them all.")
+    # The key changes with the rows shown, so a stale row selection never points at another event.
+    key = f"events_table_{hash((len(filtered), tuple(shown[:50]), tuple(shown[-50:]), bool(only)))}"
+    st.dataframe(
+        frame, key=key, on_select=partial(_on_table_select, key, shown), selection_mode="multi-row",
+        hide_index=True, placeholder="–", height=520,
+        column_config={
+            S.EVENT_DATE: st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+            S.DATE_PRECISION: "precision",
+            S.EVENT_TYPE: "type", S.SUB_EVENT_TYPE: "sub-type",
+            S.FATALITIES: st.column_config.NumberColumn("killed (low)", format="%d"),
+            S.FATALITIES_MAX: st.column_config.NumberColumn("killed (high)", format="%d"),
+            S.INJURIES: st.column_config.NumberColumn("injured", format="%d"),
+            S.MENTION_COUNT: st.column_config.NumberColumn("reports", format="%d"),
+            S.EVIDENCE: st.column_config.TextColumn("evidence", width="large"),
+        },
+    )
+    st.caption("Select rows to show their detail below.")
+
+
+def _tab_sources(tables: data.Tables, filtered: pd.DataFrame) -> None:
+    articles = tables.articles
+    only = st.toggle("Only articles behind the events shown", value=False, key="sources_only")
+    if only:
+        ids = set(
+            part for cell in filtered[S.ARTICLE_IDS].dropna().unique() for part in str(cell).split(S.LIST_SEPARATOR)
+        )
+        articles = articles.loc[articles[S.ARTICLE_ID].isin(list(ids)).fillna(False).to_numpy(dtype=bool)]
+    rejected = articles.loc[(articles[S.STATUS] == S.STATUS_REJECTED).fillna(False).to_numpy(dtype=bool)]
+    st.caption(f"{len(articles):,} files · {len(rejected):,} rejected")
+    st.dataframe(articles[list(ARTICLE_COLUMNS)], hide_index=True, placeholder="–", height=420,
+                 column_config={S.PUBLISHED: st.column_config.DateColumn("published", format="YYYY-MM-DD")})
+    if len(rejected):
+        st.subheader("Rejected files")
+        st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True)
+
+
+def _tab_export(filtered: pd.DataFrame, f: EventFilter, view: ViewState) -> None:
+    st.caption(f"{len(filtered):,} events: {filters.describe(f)}")
+    if filtered.empty:
+        _empty_state(f)
+        return
+    formats = (
+        ("CSV", "events", "csv", "text/csv", exports.events_csv, "One row per event, spreadsheet-safe"),
+        ("GeoJSON", "events", "geojson", "application/geo+json", exports.events_geojson, "Located events as points"),
+        ("JSON", "events", "json", "application/json", exports.events_json, "Records with every column"),
+        ("Parquet", "events", "parquet", "application/octet-stream", exports.events_parquet, "Typed columns"),
+        ("TimelineJS", "timeline", "json", "application/json", exports.timelinejs_json, "For TimelineJS"),
+    )
+    cols = st.columns(len(formats))
+    for col, (label, kind, ext, mime, fn, help_text) in zip(cols, formats):
+        col.download_button(
+            label, data=_deferred(lambda fn=fn: fn(filtered), label), file_name=exports.export_filename(kind, filtered, f, ext),
+            mime=mime, key=f"dl_data_{label}", on_click="ignore", icon=":material/download:", help=help_text,
+            width="stretch",
+        )
+    st.caption("Charts download from under each chart (HTML, PNG, SVG).")
+    params = state.to_query_params(view)
+    if params:
+        st.caption("This view's link (the address bar holds it too):")
+        from urllib.parse import urlencode
+
+        st.code("?" + urlencode(params, doseq=True), language=None)
+
+
+# --- the selected event ---------------------------------------------------------------------------
+
+def _field_table(row: pd.Series) -> pd.DataFrame:
+    values = [("" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)) for v in row.tolist()]
+    return pd.DataFrame({"field": [str(c) for c in row.index], "value": values})
+
+
+def _claims_frame(claims_json: Any) -> pd.DataFrame:
+    try:
+        claims = json.loads(claims_json) if isinstance(claims_json, str) and claims_json else []
+    except ValueError:
+        claims = []
+    rows = [
+        {
+            "claimant": c.get("claimant") or "(not attributed)",
+            "says": f"{'at least ' if c.get('minimum') else ''}{c.get('count')} {c.get('kind')}",
+            "in the words": c.get("text"),
+            "file": c.get(S.SOURCE_FILE),
+        }
+        for c in claims if isinstance(c, dict)
+    ]
+    return pd.DataFrame(rows, columns=["claimant", "says", "in the words", "file"])
+
+
+def _evidence_markdown(text: str, row: pd.Series) -> str:
+    actors, gazetteer = data.matchers()
+    event_actors = {row.get(S.ACTOR1), row.get(S.ACTOR2), row.get(S.ASSOC_ACTOR_1), row.get(S.ASSOC_ACTOR_2)}
+    found = [evidence.Span(m.start, m.end, evidence.ACTOR) for m in actors.find_actors(text)
+             if m.actor.name in event_actors or m.actor.parent in event_actors]
+    found += [evidence.Span(m.start, m.end, evidence.PLACE) for m in gazetteer.find_places(text)]
+    terms = {
+        evidence.ACTOR: [str(v) for v in event_actors if isinstance(v, str)],
+        evidence.PLACE: [str(v) for v in (row.get(S.LOCATION),) if isinstance(v, str)],
+    }
+    return evidence.to_markdown(evidence.highlight(text, terms, found=found))
+
+
+def _detail(tables: data.Tables, filtered_ids: set[str] | None) -> None:
+    selected = tuple(st.session_state[K_SELECTED])
+    if not selected:
+        st.caption("Select an event on the timeline, the map or the table to see its evidence and sources here.")
+        return
+    events = tables.events
+    known = events.loc[events[S.EVENT_ID].isin(list(selected)).fillna(False).to_numpy(dtype=bool)]
+    if known.empty:
+        st.warning("The selected events are not in this table (it may have been rebuilt).")
+        return
+    labels = {
+        str(r[S.EVENT_ID]): " · ".join(str(x) for x in (
+            r[S.EVENT_DATE].date().isoformat() if pd.notna(r[S.EVENT_DATE]) else "undated",
+            r[S.EVENT_TYPE], r[S.LOCATION] if pd.notna(r[S.LOCATION]) else "unlocated",
+        ))
+        for _, r in known.head(MAX_FOCUS_CHOICES).iterrows()
+    }
+    ids = [i for i in selected if i in labels]
+    if st.session_state.get(K_FOCUS) not in ids:
+        st.session_state[K_FOCUS] = ids[0]
+    if len(ids) > 1:
+        _bound_widget(st.selectbox, K_FOCUS, f"{len(selected):,} events selected; showing", ids,
+                      format_func=labels.get)
+    event_id = st.session_state[K_FOCUS]
+    row = known.loc[known[S.EVENT_ID] == event_id].iloc[0]
+    st.subheader(escape_markdown(labels[event_id]))
+    if filtered_ids is not None and event_id not in filtered_ids:
+        st.caption("This event is outside the current filters.")
+
+    st.markdown("**Evidence** " + evidence.legend_markdown([evidence.ACTOR, evidence.PLACE, evidence.NUMBER]))
+    text = row[S.EVIDENCE] if pd.notna(row[S.EVIDENCE]) else ""
+    with st.container(border=True, key="evidence_box"):
+        st.markdown(_evidence_markdown(str(text), row) if text else "_No evidence sentence._")
+    mentions = data.mentions_of(tables, event_id)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Who reports it** (one row per article)")
+        st.dataframe(mentions[[c for c in MENTION_COLUMNS if c in mentions.columns]], hide_index=True,
+                     placeholder="–", column_config={
+                         S.PUBLISHED: st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+                         S.EVENT_DATE: st.column_config.DateColumn("date", format="YYYY-MM-DD")})
+    with right:
+        st.markdown("**Who says what** (casualty claims)")
+        claims = _claims_frame(row[S.CLAIMS])
+        if claims.empty:
+            st.caption("No casualty figures reported.")
+        else:
+            st.dataframe(claims, hide_index=True)
+    with st.expander("Every field of this event"):
+        st.dataframe(_field_table(row), hide_index=True, height=min(38 * (len(row) + 1), 900))
+
+    # ---- REVIEW PANEL: dashboard/review_ui.py (review helper) plugs in here; the lead wires it. ----
+
+    article_ids = list(dict.fromkeys(mentions[S.ARTICLE_ID].dropna().astype(str)))
+    if not article_ids and pd.notna(row[S.ARTICLE_IDS]):
+        article_ids = str(row[S.ARTICLE_IDS]).split(S.LIST_SEPARATOR)
+    articles = data.articles_by_id(tables, article_ids)
+    st.markdown(f"**Articles** ({len(articles)}) · the evidence is between {evidence.MARK_OPEN} and {evidence.MARK_CLOSE}")
+    for _, article in articles.iterrows():
+        body = article[S.TEXT] if pd.notna(article[S.TEXT]) else ""
+        own = mentions.loc[(mentions[S.ARTICLE_ID] == article[S.ARTICLE_ID]).fillna(False).to_numpy(dtype=bool)]
+        m = own.iloc[0] if len(own) else row
+        span = evidence.evidence_span(
+            body, m[S.EVIDENCE] if pd.notna(m[S.EVIDENCE]) else None,
+            int(m[S.EVIDENCE_START]) if pd.notna(m[S.EVIDENCE_START]) else None,
+            int(m[S.EVIDENCE_END]) if pd.notna(m[S.EVIDENCE_END]) else None,
+        )
+        title = article[S.TITLE] if pd.notna(article[S.TITLE]) else article[S.FILE]
+        published = article[S.PUBLISHED].date().isoformat() if pd.notna(article[S.PUBLISHED]) else "undated"
+        outlet = article[S.OUTLET] if pd.notna(article[S.OUTLET]) else "unknown outlet"
+        with st.expander(escape_markdown(f"{outlet} · {published} · {title}"), expanded=len(articles) == 1):
+            st.caption(escape_markdown(f"{article[S.FILE]}" + (f" · {article[S.URL]}" if pd.notna(article[S.URL]) else "")))
+            st.code(evidence.marked_text(str(body), span), language=None, wrap_lines=True, height=360)
+
+
+# --- page -------------------------------------------------------------------------------------
+
+def _no_table(folder: Any, error: Exception) -> None:
+    st.title("Conflict event table")
+    st.warning(escape_markdown(str(error)))
+    st.markdown("Build it with `python -m data_prep build seeds --out data/seeds`, start the dashboard with "
+                "`make run`, or add articles from the sidebar to start a new table here.")
+
+
+def main() -> None:
+    # No page_icon: a material or emoji icon would be fetched from the internet as the favicon.
+    st.set_page_config(page_title="Conflict event table", layout="wide")
+    folder = data.data_dir()
+    try:
+        tables = data.load(folder)
+    except io.OutputError as error:  # MissingOutputError included
+        _sidebar_data(None, folder)
+        _no_table(folder, error)
+        _show_messages()
+        return
+    options = tables.options
+    _init_session(options, tables.stamp)
+    _follow_data_change(options, tables.stamp)
+    _sidebar_data(tables, folder)
+    f = _current_filter(options)
+    _sidebar_filters(tables, f)
+
+    filtered = filters.apply_filters(tables.events, f)
+    selected = tuple(st.session_state[K_SELECTED])
+
+    st.title("Conflict event table")
+    _show_messages()
+    st.caption(escape_markdown(f"{len(filtered):,} {filters.describe(f)}"
+                               if not filters.is_default(f) else f"All {len(filtered):,} events"))
+    _headline(filtered)
+
+    labels = list(state.TABS.values())
+    tabs = st.tabs(labels, key="w_tab", default=st.session_state[K_TAB_DEFAULT], on_change="rerun")
+    active_label = st.session_state.get("w_tab") or st.session_state[K_TAB_DEFAULT]
+    st.session_state[K_TAB] = next((k for k, v in state.TABS.items() if v == active_label), state.DEFAULT_TAB)
+    by_id = dict(zip(state.TABS, tabs))
+    with by_id["timeline"]:
+        if by_id["timeline"].open:
+            _tab_timeline(filtered, f, selected)
+    with by_id["counts"]:
+        if by_id["counts"].open:
+            _tab_counts(filtered, f)
+    with by_id["map"]:
+        if by_id["map"].open:
+            _tab_map(filtered, f, selected)
+    with by_id["table"]:
+        if by_id["table"].open:
+            _tab_table(filtered, f, selected)
+    with by_id["sources"]:
+        if by_id["sources"].open:
+            _tab_sources(tables, filtered)
+    view = _current_view(f)
+    with by_id["export"]:
+        if by_id["export"].open:
+            _tab_export(filtered, f, view)
+
+    st.divider()
+    st.header("Selected event")
+    selected_now = tuple(st.session_state[K_SELECTED])
+    in_view = set(filtered.loc[filtered[S.EVENT_ID].isin(list(selected_now)).fillna(False).to_numpy(dtype=bool),
+                               S.EVENT_ID].astype(str)) if selected_now else set()
+    _detail(tables, in_view)
+    _sync_url(_current_view(f))
+
+
+main()
