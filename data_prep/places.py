@@ -55,6 +55,38 @@ _CONSONANT_Y_RE = re.compile(r"(?<=[b-df-hj-np-tv-z])y")
 _VOWELS = frozenset("aeiou")
 # Names this short are matched in running text only in their exact written case ("Fiq").
 SHORT_NAME_LETTERS = 3
+# A one-word village or town smaller than this is read as a place only with a cue beside it
+# ("in Beita", "the villages of Burin and Beita", "Beita residents"): many such names are also
+# given names or surnames ("Avigdor Lieberman", "Itamar Ben Gvir").
+GATE_POPULATION = 10_000
+GATED_KINDS = frozenset({"village", "town"})
+# Stoplist lines starting with this are given names or surnames that are also places ("Ariel"):
+# the place is skipped when written next to another capitalised word ("Ariel Sharon", "Yair Golan").
+PERSON_PREFIX = "name:"
+_CUE_BEFORE = frozenset({
+    "in", "at", "near", "from", "to", "into", "toward", "towards", "of", "outside", "around", "inside",
+    "across", "between", "on", "via", "through", "past", "beyond", "raided", "raiding", "stormed",
+    "storming", "attacked", "attacking", "targeted", "targeting", "struck", "striking", "hit", "hitting",
+    "shelled", "shelling", "bombed", "bombing", "invaded", "besieged", "entered", "entering",
+    "surrounded", "bombarded", "pounded", "reached", "village", "town", "kibbutz", "moshav",
+    "settlement", "city",
+})
+_CUE_AFTER = frozenset({
+    "village", "town", "settlement", "outpost", "kibbutz", "moshav", "camp", "area", "junction",
+    "checkpoint", "crossing", "municipality", "council", "governorate", "district", "residents",
+    "resident", "villagers", "road", "outskirts",
+})
+_LIST_WORDS = frozenset({"and", "or"})
+# Capitalised only because they start a sentence: "In Golan" is a place, "Yair Golan" a person.
+_SENTENCE_STARTERS = _CUE_BEFORE | _LIST_WORDS | frozenset({
+    "the", "a", "an", "but", "while", "when", "after", "before", "as", "since", "during", "meanwhile",
+    "however", "also", "then", "so", "yet", "if", "although", "though", "with", "without", "for", "by",
+    "under", "over", "about", "against", "among", "amid", "until", "upon", "within", "where", "what",
+    "which", "who", "this", "that", "these", "those", "both", "all", "some", "many", "most", "several",
+    "each", "every", "no", "not", "only", "even", "still", "now", "today", "yesterday", "later",
+    "earlier", "here", "there", "once", "like", "unlike", "despite", "following", "according",
+})
+_SENTENCE_BREAK = frozenset(".!?:;\"“”‘’'()[]\n")
 
 
 class GazetteerError(ValueError):
@@ -97,6 +129,8 @@ class _ScanEntry:
     place: Place | None
     proper_index: int = 0  # which word must be capitalised in the text
     exact: tuple[tuple[str, ...], ...] | None = None  # spellings a short name must match exactly
+    gated: bool = False  # a small one-word place: needs a cue ("in", "village of") beside it
+    person: bool = False  # also a given name or surname: not when next to a capitalised word
 
 
 def strip_accents(text: str) -> str:
@@ -252,8 +286,13 @@ class Gazetteer:
                 raise GazetteerError(
                     f"duplicate place name {entry.place.name!r} in {first} and {entry.source}")
             self._entries[entry.place.name] = entry
-        stop_keys = [tuple(_trim([t.key for t in _tokens(s)], _words(s))[0]) for s in stoplist]
+        stop_keys, person_keys = [], []
+        for line in stoplist:
+            target = person_keys if line.startswith(PERSON_PREFIX) else stop_keys
+            words = line[len(PERSON_PREFIX):] if line.startswith(PERSON_PREFIX) else line
+            target.append(tuple(_trim([t.key for t in _tokens(words)], _words(words))[0]))
         self._stop: frozenset[tuple[str, ...]] = frozenset(k for k in stop_keys if k)
+        self._persons: frozenset[tuple[str, ...]] = frozenset(k for k in person_keys if k)
         # One name shared by several places goes to: a canonical name before an alias, then the
         # earlier file (the hand-kept supplement first), then the larger population.
         file_rank: dict[str, int] = {}
@@ -283,15 +322,16 @@ class Gazetteer:
         self._by_key: dict[str, Place] = {k: v[1] for k, v in by_key.items()}
         self._trie: dict = {}
         for key, (_, entry) in ranked.items():
-            scan = self._scan_entry(key, spellings[(key, entry.place.name)], entry.place)
+            scan = self._scan_entry(key, spellings[(key, entry.place.name)], entry)
             if scan is not None:
                 self._insert(key, scan)
         for key in self._stop:
             self._insert(key, _ScanEntry(None))
         LOGGER.debug("gazetteer: %d places, %d names", len(self._entries), len(self._by_key))
 
-    @staticmethod
-    def _scan_entry(key: tuple[str, ...], spellings: list[list[str]], place: Place) -> _ScanEntry | None:
+    def _scan_entry(self, key: tuple[str, ...], spellings: list[list[str]], entry: GazetteerEntry
+                    ) -> _ScanEntry | None:
+        place = entry.place
         propers = [next((i for i, (k, w) in enumerate(zip(key, words)) if k != _ARTICLE and w[:1].isupper()), None)
                    for words in spellings]
         if all(p is None for p in propers):
@@ -301,7 +341,8 @@ class Gazetteer:
         exact = None
         if sum(len(k) for k in key) <= SHORT_NAME_LETTERS:
             exact = tuple(tuple(strip_accents(w) for w in words) for words in spellings)
-        return _ScanEntry(place, proper, exact)
+        gated = len(key) == 1 and place.kind in GATED_KINDS and (entry.population or 0) < GATE_POPULATION
+        return _ScanEntry(place, proper, exact, gated, key in self._persons)
 
     def _insert(self, key: tuple[str, ...], scan: _ScanEntry) -> None:
         node = self._trie
@@ -353,6 +394,7 @@ class Gazetteer:
         tokens = _tokens(text)
         found: list[PlaceMatch] = []
         i, n = 0, len(tokens)
+        previous_last = -2  # last word of the previous place found
         while i < n:
             node = self._trie.get(tokens[i].key)
             if node is None:
@@ -375,12 +417,18 @@ class Gazetteer:
                 i += 1
                 continue
             last, scan = best
+            if scan.place is not None and (scan.gated or scan.person) and (
+                    _beside_name(text, tokens, i, last)
+                    or scan.gated and not _cued(text, tokens, i, last, previous_last)):
+                i += 1
+                continue
             if scan.place is not None:
                 start = tokens[i].start
                 if i > 0 and tokens[i - 1].key == _ARTICLE and _joined_article(text, tokens[i - 1], tokens[i]):
                     start = tokens[i - 1].start
                 end = tokens[last].end
                 found.append(PlaceMatch(start, end, text[start:end], scan.place))
+                previous_last = last
             i = last + 1
         return found
 
@@ -393,6 +441,50 @@ def _accepts(scan: _ScanEntry, tokens: list[_Token], i: int) -> bool:
     if scan.exact is not None:
         return any(all(strip_accents(tokens[i + k].raw) == w for k, w in enumerate(words)) for words in scan.exact)
     return True
+
+
+def _before(text: str, tokens: list[_Token], i: int) -> int:
+    """Index of the word before word i, looking past an attached article ("Muhammad al-Durrah")."""
+    k = i - 1
+    if k >= 0 and tokens[k].key == _ARTICLE and text[tokens[k].end:tokens[i].start] == "-":
+        k -= 1
+    return k
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t")
+    return not before or before[-1] in _SENTENCE_BREAK
+
+
+def _beside_name(text: str, tokens: list[_Token], i: int, last: int) -> bool:
+    """A capitalised word right before or after: part of a person's name ("Itamar Ben Gvir")."""
+    after = last + 1
+    if after < len(tokens) and text[tokens[last].end:tokens[after].start] == " " \
+            and tokens[after].raw[:1].isupper() and tokens[after].raw.lower() not in _CUE_AFTER:
+        return True
+    k = _before(text, tokens, i)
+    if k < 0 or text[tokens[k].end:tokens[k + 1].start] != " " or not tokens[k].raw[:1].isupper():
+        return False
+    word = tokens[k].raw.lower()
+    if word in _CUE_BEFORE:
+        return False
+    return not (_sentence_initial(text, tokens[k].start) and word in _SENTENCE_STARTERS)
+
+
+def _cued(text: str, tokens: list[_Token], i: int, last: int, previous_last: int) -> bool:
+    """A word that makes a small place's name a place: "in Beita", "Beita village", "Huwara and Beita"."""
+    after = last + 1
+    if after < len(tokens) and tokens[after].raw.lower() in _CUE_AFTER:
+        return True
+    k = _before(text, tokens, i)
+    if k < 0:
+        return False
+    word = tokens[k].raw.lower()
+    if word in _CUE_BEFORE:
+        return True
+    if word in _LIST_WORDS and previous_last == k - 1:
+        return True
+    return previous_last == k and "," in text[tokens[k].end:tokens[k + 1].start]
 
 
 def _joined_article(text: str, article: _Token, word: _Token) -> bool:

@@ -169,6 +169,13 @@ def test_admin_areas_resolve_to_region_places(gazetteer: Gazetteer) -> None:
     ("the Hamas official spoke in Doha, then in Cairo", [("Doha", "Doha"), ("Cairo", "Cairo")]),
     ("Al-Khalil, which Israelis call Hebron", [("Al-Khalil", "Hebron"), ("Hebron", "Hebron")]),
     ("A GAZA STRIP HEADLINE", [("GAZA STRIP", "Gaza Strip")]),
+    # small one-word villages: found with a cue beside them
+    ("Settlers attacked the villages of Burin and Beita, and raided Huwara, Sinjil and Qusra.",
+     [("Burin", "Burin"), ("Beita", "Beita"), ("Huwara", "Huwara"), ("Sinjil", "Sinjil"), ("Qusra", "Qusra")]),
+    ("Beita residents protested; Beita was quiet.", [("Beita", "Beita")]),
+    # places that are also names: found where no other name stands beside them
+    ("In Ariel, settlers rallied, and the occupied Golan was quiet.",
+     [("Ariel", "Ariel"), ("occupied Golan", "Golan Heights")]),
 ])
 def test_find_places(gazetteer: Gazetteer, text: str, expected: list[tuple[str, str]]) -> None:
     found = gazetteer.find_places(text)
@@ -187,6 +194,12 @@ def test_find_places(gazetteer: Gazetteer, text: str, expected: list[tuple[str, 
     "Rockets were fired from gaza, the lower-case way.",
     "He said the tell-tale sign was a camp, an old city, a kibbutz.",
     "Israeli forces and Israeli troops",
+    "Avigdor Lieberman, who is the head of the Yisrael Beiteinu party, said",
+    "Israeli National Security Minister Itamar Ben Gvir linked the rocket fire to his statements",
+    "The rockets were intercepted by the Iron Dome missile defense system.",
+    "Yair Golan said. Ariel Sharon visited. Yair Lapid met Elon Musk in the USA.",
+    "the killing of Muhammad al-Durrah in 2000",
+    "Beita was quiet.",
 ])
 def test_find_places_skips_words_and_names(gazetteer: Gazetteer, text: str) -> None:
     assert gazetteer.find_places(text) == []
@@ -221,7 +234,7 @@ def test_stoplisted_phrase_hides_the_place_inside_it(small: Gazetteer) -> None:
 
 
 def test_short_names_match_only_in_their_written_case(small: Gazetteer) -> None:
-    assert [m.text for m in small.find_places("Fiq, FIQ and fiq")] == ["Fiq"]
+    assert [m.text for m in small.find_places("in Fiq, in FIQ and in fiq")] == ["Fiq"]
 
 
 def test_camp_rows_get_news_variants(small: Gazetteer) -> None:
