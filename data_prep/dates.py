@@ -807,7 +807,11 @@ def resolve_expression(text: str, published: date | None, *,
 def governing_expression(text: str, offset: int, published: date | None, *,
                          allow_future: bool = False) -> TemporalMatch | None:
     """The expression that dates the words at `offset`: the one containing it, else the nearest
-    one in the same sentence (a preceding one wins a tie), else None."""
+    one in the same sentence (a preceding one wins a tie), else None.
+
+    Sentences are cut at ". " and line breaks only (an "a.m. " also cuts): give it one sentence
+    from the sentence splitter when that matters.
+    """
     sentence_start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
     ends = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i >= 0]
     sentence_end = min(ends) + 1 if ends else len(text)
