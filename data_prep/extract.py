@@ -5,6 +5,7 @@ the words they look for live in `data/` (triggers, actors, gazetteer), not here.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -19,22 +20,51 @@ from .models import Actor, Article, Claim, Event, ParsedDate, Place, TemporalMat
 from .places import Gazetteer, PlaceMatch
 from .sentences import Sentence, split_sentences
 from .triggers import TriggerMatch, TriggerRule, load_triggers
+from . import settings
+import yaml
 
 LOGGER = logging.getLogger(__name__)
 
-_QUOTED = re.compile(r"\"[^\"\n]{3,}?\"|“[^”\n]{3,}?”|‘[^’\n]{12,}?’|(?<![\w])'[^'\n]{12,}?'(?![\w])")
+_QUOTED = re.compile(r"\"[^\"\n]{2,}?\"|“[^”\n]{2,}?”|‘[^’\n]{2,}?’|(?<![\w])'[^'\n]{2,}?'(?![\w])")
+# A quotation this long is the speaker's own account; a shorter one is the reporter's paraphrase.
+_QUOTE_MIN_WORDS = 6
 # Words that make a trigger refer back to an event already told ("the strikes", "these clashes").
-_ANAPHORIC = re.compile(r"\b(?:the|these|this|those|such|its|their|that)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+_ANAPHORIC = re.compile(r"\b(?:the|these|this|those|such|its|their)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
 # Clauses that give a cause or background: triggers on either side do not describe one event.
 _CLAUSE_BREAK = re.compile(
     r"\b(?:in (?:response|retaliation|reaction) (?:to|for)|in revenge for|following|amid|a day after|"
-    r"days after|hours after|after|before|since|while|whereas|but)\b",
+    r"days after|hours after|after|before|since|while|whereas|but)\b|, that\b",
     re.IGNORECASE,
 )
+# A clause that gives the cause of what the sentence reports: an event there is background.
+_BACKGROUND = re.compile(r"\b(?:(?:in|a|as a) (?:response|retaliation|reaction) (?:to|for)|in revenge for|amid)\b", re.IGNORECASE)
+# Clause boundaries that always end an event's part of the sentence ("X said ..., that Y").
+_HARD_BREAK = re.compile(r", that\b|\b(?:but|while|whereas)\b", re.IGNORECASE)
+# "have fired thousands of rockets since earlier this month": a campaign told in summary.
+_SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
+# Two remote-violence words joined by "and" ("bombardment and shelling") are one event.
+_JOINER = re.compile(r"^\s*(?:,|and|or|,? and)\s*$", re.IGNORECASE)
+REMOTE_FAMILIES = frozenset({"air", "shelling"})
+# Trigger words that carry a verb ("strikes hit", "fired", "firing") state a fact; bare nouns refer.
+_VERBAL = re.compile(r"\b(?:\w+ed|\w+ing|hit|struck|shot|fire|fires|launch|launches|torch|says?)\b", re.IGNORECASE)
+# "A said it had ...": a pronoun subject stands for the sentence's speaker.
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|its (?:fighters|members|forces)|their fighters|we|the group|the movement)\b", re.IGNORECASE)
+# ", the group added." / ", X said.": the speaker stands right before a verb at the end.
+_TRAILING_SPEAKER = re.compile(r"[,\"'”’]\s*(?P<who>[^,\"'“”‘’]{1,60}?)\s*$")
+# A capitalised word right after a place name makes it a person ("Itamar Ben Gvir") or a body
+# ("Ashkelon Municipality"), unless it is part of a place description.
+_NAME_AFTER_PLACE = re.compile(r"^\s+(?!(?:Strip|City|Camp|Refugee|Valley|Governorate|District|Crossing|Desert|Bank)\b)[A-Z][a-z]")
+_PASSIVE_BY = re.compile(r"\b\w+(?:ed|en|wn|t)\s+by\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+# Actors who report or treat, never act in a violent event; news outlets never make statements here.
+NOT_ACTING_KINDS = frozenset({"media", "source", "medical", "humanitarian"})
+NOT_SPEAKING_KINDS = frozenset({"media", "source"})
 # Prepositions that make the next place a target or impact point, or an origin.
 _TARGET_BEFORE = re.compile(r"\b(?:at|on|toward|towards|into|against|targeting|hit|hitting|in|of|near|struck)\s+(?:[\w'-]+\s+){0,4}$", re.IGNORECASE)
-_ORIGIN_BEFORE = re.compile(r"\b(?:from)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
-_TARGET_ACTOR_BEFORE = re.compile(r"\b(?:against|on|at|toward|towards|targeting|target|targeted|hit|of)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+_ORIGIN_BEFORE = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?:(?:city|town|village|camp|area|north|south|east|west|northern|southern|central|eastern|western)\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+_TARGET_ACTOR_BEFORE = re.compile(r"\b(?:against|on|at|toward|towards|targeting|target|targeted|hit)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _ISRAELI_ADJ = re.compile(r"\bIsraeli\s+(?:[\w'-]+\s+){0,2}$")
 _PALESTINIAN_ADJ = re.compile(r"\b(?:Palestinian|Gaza)\s+(?:[\w'-]+\s+){0,2}$")
@@ -45,6 +75,9 @@ VIOLENT_FAMILIES = frozenset({"air", "shelling", "interception", "explosive", "c
 MAX_RANGE_DAYS = 62
 # Casualty-only sentences attach to the last violent event this many sentences back at most.
 CASUALTY_REACH = 4
+# An article's first dated event is its main story when it happened this many days before publication.
+MAIN_DAY_REACH = 3
+LEAD_SENTENCES = 3
 
 ISRAELI_MILITARY = "Israeli military"
 UNIDENTIFIED_ARMED_GROUP = "Unidentified Palestinian armed group"
@@ -75,8 +108,41 @@ class Candidate:
 
 
 def _mask_quotes(text: str) -> str:
-    """Blank out quoted speech (same length): what a speaker says is a claim, not an event we saw."""
-    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+    """Blank out quoted speech (same length): what a speaker says is a claim, not an event we saw.
+
+    Run over the whole text, since a quotation often spans sentences. Short quotations (a few
+    words inside the reporter's sentence) keep their words; only the quote marks are blanked.
+    """
+    def blank(match: re.Match[str]) -> str:
+        quoted = match.group()
+        if len(quoted.split()) >= _QUOTE_MIN_WORDS or re.search(r"[.!?,]\W?$", quoted[:-1]):
+            return re.sub(r"[^\n]", " ", quoted)
+        return " " + quoted[1:-1] + " "
+    return _QUOTED.sub(blank, text)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A day the news names without a year ("October 7"), with the words that must come with it."""
+
+    day: date
+    pattern: re.Pattern[str]
+    context: re.Pattern[str]
+    admin1: str | None
+
+
+@functools.lru_cache(maxsize=2)
+def load_anchors(path: str = str(settings.DATA_DIR / "reference_dates.yaml")) -> tuple[Anchor, ...]:
+    data = yaml.safe_load(open(path, encoding="utf-8"))
+    anchors = []
+    for raw in data.get("anchors") or []:
+        anchors.append(Anchor(
+            day=date.fromisoformat(str(raw["date"])),
+            pattern=re.compile(r"\b(?:" + "|".join(raw["patterns"]) + r")\b", re.IGNORECASE),
+            context=re.compile(r"\b(?:" + raw["context"] + r")", re.IGNORECASE),
+            admin1=raw.get("admin1"),
+        ))
+    return tuple(anchors)
 
 
 def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch]]:
@@ -90,6 +156,7 @@ def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch
             families = {t.rule.family for t in last}
             joins = (
                 trigger.rule.family in families
+                or (trigger.rule.family in REMOTE_FAMILIES and families & REMOTE_FAMILIES and _JOINER.match(between))
                 or (trigger.rule.secondary and families & {"shelling", "air", "explosive"})
                 or (same_clause and trigger.rule.generic and families & VIOLENT_FAMILIES)
                 or (same_clause and all(t.rule.generic for t in last) and trigger.rule.family in VIOLENT_FAMILIES)
@@ -110,6 +177,34 @@ def _in(span_start: int, span_end: int, start: int, end: int) -> bool:
     return start <= span_start and span_end <= end
 
 
+def _usable(when: ParsedDate) -> bool:
+    """A day, or a span short enough to place an event in (not "since 2007")."""
+    if when.best is not None:
+        return True
+    return when.start is not None and when.end is not None and (when.end - when.start).days <= MAX_RANGE_DAYS
+
+
+def _bounds(text: str, groups: list[list[TriggerMatch]]) -> list[tuple[int, int]]:
+    """The part of the sentence each group of triggers owns: a clause break between two groups
+    splits there; otherwise the words between them belong to both."""
+    bounds = []
+    for index, group in enumerate(groups):
+        start, end = 0, len(text)
+        if index:
+            prev_end = groups[index - 1][-1].end
+            breaks = list(_CLAUSE_BREAK.finditer(text, prev_end, group[0].start))
+            start = breaks[-1].start() if breaks else prev_end
+        if index + 1 < len(groups):
+            next_start = groups[index + 1][0].start
+            breaks = list(_CLAUSE_BREAK.finditer(text, group[-1].end, next_start))
+            end = breaks[-1].start() if breaks else next_start
+        hard = _HARD_BREAK.search(text, group[-1].end, end)
+        if hard:
+            end = hard.start()
+        bounds.append((start, end))
+    return bounds
+
+
 class ArticleExtractor:
     """Extraction for one article: holds the article-wide context sentences lean on."""
 
@@ -120,8 +215,7 @@ class ArticleExtractor:
         self.triggers = load_triggers()
 
     # --- per sentence -----------------------------------------------------------------
-    def candidates(self, sentence: Sentence) -> tuple[list[Candidate], list[CasualtyFigure], str]:
-        masked = _mask_quotes(sentence.text)
+    def candidates(self, sentence: Sentence, masked: str) -> tuple[list[Candidate], list[CasualtyFigure], str]:
         triggers = self.triggers.find(masked)
         figures = find_casualties(masked)
         if not triggers:
@@ -129,34 +223,67 @@ class ArticleExtractor:
         actor_matches = self.actors.find_actors(masked)
         place_matches = self.gazetteer.find_places(masked)
         times = find_temporal_expressions(masked, self.article.published)
+        actor_matches = [m for m in actor_matches if m.actor.kind not in NOT_SPEAKING_KINDS]
+        place_matches = [m for m in place_matches if not _NAME_AFTER_PLACE.match(masked[m.end:])]
+        times = self._anchored(masked, times)
         groups = _segments(masked, triggers)
+        bounds = _bounds(masked, groups)
+        all_found: list[Candidate] = []
+        for group, (start, end) in zip(groups, bounds):
+            all_found.append(Candidate(sentence, group, start, end, _best_rule(group)))
+        speaker = None
         found: list[Candidate] = []
-        for index, group in enumerate(groups):
-            start = groups[index - 1][-1].end if index else 0
-            end = groups[index + 1][0].start if index + 1 < len(groups) else len(masked)
-            rule = _best_rule(group)
-            candidate = Candidate(sentence, group, start, end, rule)
-            self._assign_actors(candidate, masked, actor_matches)
+        for candidate in all_found:
+            self._assign_actors(candidate, masked, actor_matches, speaker)
+            if candidate.family == "statement" and candidate.actor1 is not None and speaker is None:
+                speaker = candidate.actor1
             self._assign_place(candidate, masked, place_matches)
-            self._assign_date(candidate, masked, times)
+            self._assign_date(candidate, masked, times, all_found)
             if self._keep(candidate, masked, place_matches, times, figures):
                 found.append(candidate)
+        for candidate in found:
+            self._apply_anchor_place(candidate, masked)
         self._attach_figures(found, figures, masked)
         return self._drop_redundant_statements(found), figures, masked
 
-    def _assign_actors(self, c: Candidate, text: str, matches: list[ActorMatch]) -> None:
+    def _anchored(self, text: str, times: list[TemporalMatch]) -> list[TemporalMatch]:
+        """Replace a yearless "October 7" by the day every reader knows it means."""
+        out = list(times)
+        for anchor in load_anchors():
+            if self.article.published is not None and anchor.day > self.article.published:
+                continue
+            if not anchor.context.search(text):
+                continue
+            for match in anchor.pattern.finditer(text):
+                out = [t for t in out if not (t.start < match.end() and match.start() < t.end)]
+                when = ParsedDate(anchor.day, anchor.day, anchor.day, schema.PRECISION_DAY, match.group())
+                out.append(TemporalMatch(match.start(), match.end(), match.group(), when))
+        return sorted(out, key=lambda t: t.start)
+
+    def _apply_anchor_place(self, c: Candidate, text: str) -> None:
+        if c.place is not None or c.family == "statement" or c.when is None:
+            return
+        for anchor in load_anchors():
+            if c.when.best == anchor.day and anchor.admin1 and anchor.pattern.search(text):
+                c.place = self.gazetteer.lookup(anchor.admin1)
+
+    def _assign_actors(self, c: Candidate, text: str, matches: list[ActorMatch], speaker: Actor | None) -> None:
         first = c.triggers[0]
+        if c.family == "statement":
+            c.actor1 = self._speaker(text, first, matches)
+            return
+        matches = [m for m in matches if m.actor.kind not in NOT_ACTING_KINDS]
         before = [m for m in matches if _in(m.start, m.end, c.start, first.start)]
         after = [m for m in matches if _in(m.start, m.end, first.end, c.end)]
-        if c.family == "statement":
-            # The speaker: the first actor of the sentence before the verb (not a pronoun).
-            speakers = [m for m in matches if m.end <= first.start]
-            c.actor1 = speakers[0].actor if speakers else None
-            return
         subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(text[: m.start]) and not _BY_BEFORE.search(text[: m.start])]
-        agents = [m for m in after if _BY_BEFORE.search(text[: m.start])]
+        agents = [m for m in after if _PASSIVE_BY.search(text[: m.start]) and m.start - first.end < 60]
+        generic_subject = bool(subjects) and subjects[0].actor.name.startswith("Unidentified")
+        pronoun = _PRONOUN_SUBJECT.search(text[c.start: first.start])
         if agents:
             c.actor1 = agents[0].actor
+        elif speaker is not None and (pronoun or generic_subject) and speaker.kind not in NOT_ACTING_KINDS:
+            # "Hamas said it had fired", "the Brigades said resistance fighters targeted": the claimant acts.
+            c.actor1 = speaker
         elif subjects:
             c.actor1 = subjects[0].actor
         elif _ISRAELI_ADJ.search(text[max(0, first.start - 40): first.start]) and c.family in VIOLENT_FAMILIES:
@@ -166,13 +293,27 @@ class ArticleExtractor:
         elif c.rule.default_actor1:
             c.actor1 = self.actors.get(c.rule.default_actor1)
             c.actor1_default = True
-        targets = [m for m in after if m.actor != c.actor1 and not _BY_BEFORE.search(text[: m.start])]
-        targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(text[: m.start]) and m.actor != c.actor1]
+        acting = c.actor1.name if c.actor1 else None
+        targets = [m for m in after if m.actor.name != acting and not _BY_BEFORE.search(text[: m.start])]
+        targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(text[: m.start]) and m.actor.name != acting]
         if targets:
             c.actor2 = targets[0].actor
 
+    @staticmethod
+    def _speaker(text: str, verb: TriggerMatch, matches: list[ActorMatch]) -> Actor | None:
+        """Who speaks: the words just before a sentence-final verb, else the sentence's first actor."""
+        trailing = _TRAILING_SPEAKER.search(text[: verb.start])
+        if trailing and not text[verb.end:].strip(" .,;:"):
+            near = [m for m in matches if m.start >= trailing.start("who") and m.end <= verb.start]
+            return near[-1].actor if near else None
+        speakers = [m for m in matches if m.end <= verb.start and not _BY_BEFORE.search(text[: m.start])]
+        return speakers[0].actor if speakers else None
+
     def _assign_place(self, c: Candidate, text: str, matches: list[PlaceMatch]) -> None:
         first = c.triggers[0]
+        if c.family == "statement":
+            c.place = None  # where a speaker spoke is not coded
+            return
         inside = [m for m in matches if _in(m.start, m.end, c.start, c.end)]
         if c.rule.target_place or c.family in {"air", "interception"}:
             inside = [m for m in inside if not _ORIGIN_BEFORE.search(text[: m.start])] or []
@@ -182,15 +323,19 @@ class ArticleExtractor:
         else:
             ordered = inside
         specific = [m for m in ordered if m.place.kind != "region"]
+        if not ordered:
+            # Nothing in its own clause: a town named elsewhere in the sentence sets the scene.
+            specific = [m for m in matches if m.place.kind != "region" and not _ORIGIN_BEFORE.search(text[: m.start])]
         chosen = (specific or ordered or [None])[0]
         c.place = chosen.place if chosen else None
 
-    def _assign_date(self, c: Candidate, text: str, times: list[TemporalMatch]) -> None:
-        inside = [t for t in times if _in(t.start, t.end, c.start, c.end)]
-        if not inside and c.family != "statement":
-            inside = times
-        chosen = next((t for t in inside if t.date.best is not None), inside[0] if inside else None)
-        c.when = chosen.date if chosen else None
+    def _assign_date(self, c: Candidate, text: str, times: list[TemporalMatch], others: list[Candidate]) -> None:
+        usable = [t for t in times if _usable(t.date)]
+        inside = [t for t in usable if _in(t.start, t.end, c.start, c.end)]
+        if not inside:
+            # A day elsewhere in the sentence scopes over it, unless another event of the sentence owns it.
+            inside = [t for t in usable if not any(o is not c and _in(t.start, t.end, o.start, o.end) for o in others)]
+        c.when = inside[0].date if inside else None
 
     def _keep(self, c: Candidate, text: str, places: list[PlaceMatch], times: list[TemporalMatch],
               figures: list[CasualtyFigure]) -> bool:
@@ -198,10 +343,19 @@ class ArticleExtractor:
         if c.family == "statement":
             return c.actor1 is not None and not _SPEAKER_PRONOUN.search(text[c.start: first.start])
         own_place = any(_in(m.start, m.end, c.start, c.end) for m in places)
-        own_time = any(_in(t.start, t.end, c.start, c.end) for t in times)
-        own_figures = any(_in(f.start, f.end, c.start, c.end) for f in figures)
-        if _ANAPHORIC.search(text[max(0, first.start - 40): first.start]) and not (own_place or own_time):
-            return False  # "the strikes", "these clashes": an event already told
+        own_time = any(_in(t.start, t.end, c.start, c.end) and _usable(t.date) for t in times)
+        own_figures = any(_in(f.start, f.end, c.start, c.end) and f.count for f in figures)
+        if _ANAPHORIC.search(text[max(0, first.start - 40): first.start]):
+            # "the strikes hit X" states a fact; "these clashes", "the offensive" refer to one told.
+            verbal = any(_VERBAL.search(t.text) for t in c.triggers)
+            if verbal and not (own_place or own_time):
+                return False
+            if not verbal and not (own_figures or (own_place and own_time)):
+                return False
+        if _BACKGROUND.search(text[c.start: first.start]) and not (own_time or own_figures):
+            return False  # "in response to the killing of civilians": a cause, not a new event
+        if _SINCE.search(text[c.start: c.end]) and not own_time and not own_figures:
+            return False  # "since earlier this month": a campaign in summary that no day can hold
         if all(t.rule.generic for t in c.triggers):
             # "killed" alone makes an event only with a named actor and a place, or a figure.
             return (c.actor1 is not None and own_place) or (own_figures and (own_place or c.actor1 is not None))
@@ -211,6 +365,8 @@ class ArticleExtractor:
 
     def _attach_figures(self, found: list[Candidate], figures: list[CasualtyFigure], text: str) -> None:
         violent = [c for c in found if c.family in VIOLENT_FAMILIES]
+        if not violent:
+            return  # the caller hands them to the event told just before
         for figure in figures:
             owner = next((c for c in violent if c.start <= figure.start < c.end), None)
             if owner is None and violent:
@@ -232,6 +388,7 @@ class ArticleExtractor:
     # --- across sentences ------------------------------------------------------------------
     def run(self) -> list[Event]:
         sentences = split_sentences(self.article.text)
+        masked_text = _mask_quotes(self.article.text)
         seen_text: set[str] = set()
         events: list[Candidate] = []
         last_violent: tuple[int, Candidate] | None = None
@@ -244,13 +401,14 @@ class ArticleExtractor:
             if sentence.is_header or sentence.text in seen_text:
                 continue
             seen_text.add(sentence.text)
-            found, figures, masked = self.candidates(sentence)
-            if not found:
+            found, figures, masked = self.candidates(sentence, masked_text[sentence.start: sentence.end])
+            if not any(c.family in VIOLENT_FAMILIES for c in found):
                 if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH:
                     owner = last_violent[1]
                     owner.claims.extend(self._claim(f, masked) for f in figures)
                     owner.extra_evidence.append(sentence)
-                continue
+                if not found:
+                    continue
             for c in found:
                 self._inherit(c, events)
                 events.append(c)
@@ -261,6 +419,10 @@ class ArticleExtractor:
             if c.place is None and c.family != "statement" and dominant:
                 c.place = self.gazetteer.lookup(dominant)
                 c.place_inferred = True
+        main_day = self._main_day(sentences, masked_text)
+        for c in events:
+            if c.when is None and self.article.published is not None:
+                c.when, c.date_inferred = self._inferred_day(main_day), True
         merged = merge_within_article(events)
         return [self._to_event(c) for c in merged]
 
@@ -269,21 +431,39 @@ class ArticleExtractor:
         if c.when is not None:
             return
         previous = next((e for e in reversed(earlier) if e.sentence.paragraph == c.sentence.paragraph
-                         and e.when is not None and e.family != "statement"), None)
+                         and e.when is not None and not e.date_inferred and e.family != "statement"), None)
         if previous is not None and c.family != "statement":
             c.when = previous.when
-            return
+
+    def _main_day(self, sentences: list[Sentence], masked_text: str) -> date | None:
+        """The day the lead tells (its first exact day), if it is within the last days before publication."""
         published = self.article.published
-        if published is not None:
-            c.when = ParsedDate(published, published - timedelta(days=1) if c.family != "statement" else published,
-                                published, schema.PRECISION_APPROX, "publication date")
-            c.date_inferred = True
+        if published is None:
+            return None
+        lead = [s for s in sentences if not s.is_header][:LEAD_SENTENCES]
+        for sentence in lead:
+            for match in find_temporal_expressions(masked_text[sentence.start: sentence.end], published):
+                day = match.date.best
+                if day and match.date.precision == schema.PRECISION_DAY:
+                    return day if timedelta(0) <= published - day <= timedelta(days=MAIN_DAY_REACH) else None
+        return None
+
+    def _inferred_day(self, main_day: date | None) -> ParsedDate:
+        """No time words: the article's main day, else the day before publication (news tells yesterday)."""
+        published = self.article.published
+        assert published is not None
+        if main_day is not None:
+            return ParsedDate(main_day, main_day, published, schema.PRECISION_APPROX, "article's main day")
+        day_before = published - timedelta(days=1)
+        return ParsedDate(day_before, day_before, published, schema.PRECISION_APPROX, "publication date")
 
     def _to_event(self, c: Candidate) -> Event:
         kills = [cl.count for cl in c.claims if cl.kind == KILLED]
         hurts = [cl.count for cl in c.claims if cl.kind == INJURED]
         violent = c.family != "statement"
         when = c.when or ParsedDate(None, None, None, schema.PRECISION_UNKNOWN, "")
+        if when.best is None and when.end is not None:
+            when = replace(when, best=when.end)  # a bounded span: its last day is the best estimate
         evidence = c.sentence
         key = f"{self.article.article_id}:{evidence.start}:{c.family}:{c.triggers[0].start}"
         family_rule = c.rule
@@ -341,8 +521,8 @@ def _dates_agree(a: Candidate, b: Candidate) -> bool:
     db = b.when.best if b.when else None
     if da is None or db is None:
         return True
-    if a.date_inferred or b.date_inferred:
-        return abs((da - db).days) <= 2
+    if (a.when.precision == schema.PRECISION_RANGE) != (b.when.precision == schema.PRECISION_RANGE):
+        return False  # a multi-day toll never absorbs a day's event
     return da == db
 
 
@@ -352,15 +532,17 @@ def _families_agree(a: Candidate, b: Candidate) -> bool:
     pair = {a.family, b.family}
     if "statement" in pair:
         return False
-    generic = all(t.rule.generic for t in a.triggers) or all(t.rule.generic for t in b.triggers)
-    return generic or pair in ({"shelling", "interception"}, {"air", "interception"}, {"clash", "attack"})
+    # A bare "killed" with no place of its own is told about an event already typed.
+    vague = any(all(t.rule.generic for t in c.triggers) and (c.place is None or c.place_inferred) for c in (a, b))
+    return vague or pair == {"clash", "attack"}
 
 
 def _absorb(keep: Candidate, other: Candidate) -> None:
     """Fold `other` into `keep`, keeping the more specific of each field."""
     if (keep.actor1 is None or keep.actor1_default) and other.actor1 is not None and not other.actor1_default:
         keep.actor1, keep.actor1_default = other.actor1, False
-    keep.actor2 = keep.actor2 or other.actor2
+    if keep.actor2 is None and other.actor2 is not None and (keep.actor1 is None or other.actor2.name != keep.actor1.name):
+        keep.actor2 = other.actor2
     if (keep.place is None or keep.place_inferred or keep.place.kind == "region") and other.place is not None \
             and not other.place_inferred and (keep.place is None or other.place.kind != "region" or keep.place_inferred):
         keep.place, keep.place_inferred = other.place, False
