@@ -102,6 +102,12 @@ def test_camp_variants() -> None:
     ("Negev desert", "Negev", "Israel"),
     ("Israel", "Israel", "Israel"),
     ("Katzrin", "Katzrin", "Golan Heights"),
+    ("Majdal Shams", "Majdal Shams", "Golan Heights"),
+    ("Shejaiya", "Shuja'iyya", "Gaza Strip"),
+    ("Rafah Crossing", "Rafah crossing", "Gaza Strip"),
+    ("Kerem Shalom crossing", "Kerem Shalom crossing", "Israel"),
+    ("Tulkarem refugee camp", "Tulkarm camp", "West Bank"),
+    ("Sheikh Jarrah", "Sheikh Jarrah", "East Jerusalem"),
     ("Cairo", "Cairo", "Egypt"),
     ("Beirut", "Beirut", "Lebanon"),
 ])
@@ -134,6 +140,18 @@ def test_coordinates_of_key_places(gazetteer: Gazetteer, name: str, lat: float, 
     place = gazetteer.lookup(name)
     assert place is not None
     assert (place.latitude, place.longitude) == pytest.approx((lat, lon), abs=1e-4)
+
+
+def test_unverified_place_stays_named_but_unlocated(gazetteer: Gazetteer) -> None:
+    (match,) = gazetteer.find_places("Iranian missiles hit the Nevatim air base")
+    assert match.place.name == "Nevatim Airbase"
+    assert (match.place.latitude, match.place.longitude) == (None, None)
+
+
+def test_places_near_a_town_carry_precision_2(gazetteer: Gazetteer) -> None:
+    # Rows placed at their parent town's point say so with ACLED geo_precision 2.
+    assert gazetteer.lookup("Khan Younis camp").geo_precision == 2
+    assert gazetteer.lookup("Jenin camp").geo_precision == 1
 
 
 def test_admin_areas_resolve_to_region_places(gazetteer: Gazetteer) -> None:

@@ -100,7 +100,7 @@ NAME_OVERRIDES: dict[int, str] = {
     8199378: "Modi'in Illit", 8199384: "Kfar HaOranim", 294805: "HaZore'im", 294436: "Lahavot HaBashan",
     294029: "Nir Galim", 172119: "Ein Qiniyye", 170378: "Fiq", 443090: "Hispin",
     443092: "Had Nes", 443100: "Merom Golan", 173550: "Al-Butayha", 173601: "Al-Khushniyah",
-    293100: "Safed", 7498240: "West Jerusalem",
+    293100: "Safed", 7498240: "West Jerusalem", 443084: "Ramot (Golan Heights)",
 }
 
 # Aliases the news uses that GeoNames lacks (or that the similarity filter would drop).
