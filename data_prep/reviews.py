@@ -236,6 +236,7 @@ class ReviewedTables:
     merges: Mapping[str, str] = field(default_factory=dict)  # merged-away decided id -> event it is in now
     splits: Mapping[str, str] = field(default_factory=dict)  # decided id of a split event -> its row now
     state: ReviewState = field(default_factory=ReviewState)
+    articles: pd.DataFrame | None = None  # the articles table with corrected dates, when one was rebuilt
 
     def merged_into(self, event_id: str) -> list[str]:
         """Decided ids merged into `event_id` (each can be undone with a revert of MERGED_INTO)."""
@@ -1418,6 +1419,27 @@ def with_dates(articles: Sequence[Article], dates: Mapping[str, date]) -> list[A
             for a in articles]
 
 
+def reviewed_with_dates(events: pd.DataFrame, mentions: pd.DataFrame, articles: pd.DataFrame,
+                        store: ReviewStore | ReviewState,
+                        rebuild: Callable[[pd.DataFrame, Mapping[str, date]], Any | None] | None = None
+                        ) -> ReviewedTables:
+    """Everything in force applied: corrected publication dates first (the pipeline re-run through
+    `rebuild`, default `rebuild_for_dates`), then every other decision on the resulting tables.
+
+    `articles` is the machine articles table (with text). ReviewedTables.articles holds the table the
+    events came from: the rebuilt one when a date was corrected, else `articles`.
+    """
+    state = store.state() if isinstance(store, ReviewStore) else store
+    dates = article_dates(state)
+    result = (rebuild or rebuild_for_dates)(articles, dates) if dates else None
+    if result is None:
+        return replace(apply_state(events, mentions, state), articles=articles)
+    # The rebuild only saw articles with text: keep the machine's rows for files it could not read.
+    unread = articles[(articles[schema.STATUS] == schema.STATUS_REJECTED).fillna(False).to_numpy(dtype=bool)]
+    rebuilt_articles = pd.concat([result.articles, unread], ignore_index=True) if len(unread) else result.articles
+    return replace(apply_state(result.events, result.mentions, state), articles=rebuilt_articles)
+
+
 def rebuild_for_dates(articles: pd.DataFrame, dates: Mapping[str, date],
                       build: Callable[[list[Article]], Any] | None = None) -> Any | None:
     """Re-run the pipeline with corrected publication dates; None when no date differs from the machine's.
@@ -1538,3 +1560,15 @@ def view_log(store: ReviewStore, tables: ReviewedTables, view: pd.DataFrame) -> 
     article_ids = sorted({a for cell in view[schema.ARTICLE_IDS].dropna()
                           for a in str(cell).split(schema.LIST_SEPARATOR) if a})
     return log_frame(store.log(event_ids=ids + aliases, article_ids=article_ids))
+
+
+def history_table(actions: Sequence[ReviewAction]) -> pd.DataFrame:
+    """The history as the panel shows it: when (UTC), who, which event or article, what changed, the note."""
+    rows = [{
+        "when (UTC)": a.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "reviewer": a.reviewer,
+        "on": a.event_id or f"article {a.article_id}",
+        "change": a.describe(),
+        "note": a.note or "",
+    } for a in actions]
+    return pd.DataFrame(rows, columns=["when (UTC)", "reviewer", "on", "change", "note"]).astype("string")

@@ -533,3 +533,21 @@ def test_view_log_takes_aliases_and_articles(store: r.ReviewStore) -> None:
     log = r.view_log(store, t, t.events[t.events[s.EVENT_ID] == "E1-new"])
     assert list(zip(log[s.EVENT_ID].fillna(""), log[s.ARTICLE_ID].fillna(""))) == [("E1", ""), ("", "a1")]
     assert t.aliases("E1-new") == ["E1"]
+
+
+def test_history_table_reads_as_sentences(store: r.ReviewStore) -> None:
+    t = tables(store)
+    store.save(t.ref("E1"), "Ana", edits={s.FATALITIES: 4}, note="Hospital list.")
+    store.merge(t.ref("E1"), t.ref("E2"), "Bo")
+    store.split(t.ref("E1"), "Bo")
+    store.revert(t.ref("E1"), s.FATALITIES, "Cy")
+    store.set_published("a1", date(2023, 1, 28), "Cy", machine_published=date(2023, 1, 27))
+    table = r.history_table(store.history("E1", article_ids=["a1"]))
+    assert table.drop(columns="when (UTC)").values.tolist() == [
+        ["Ana", "E1", "fatalities: 3 → 4", "Hospital list."],
+        ["Ana", "E1", "review_note: (empty) → Hospital list.", "Hospital list."],
+        ["Bo", "E1", "merged E2 into E1", ""],
+        ["Bo", "E1", "split mentions m2 out of E1", ""],
+        ["Cy", "E1", "reverted fatalities to the machine value (was 4)", ""],
+        ["Cy", "article a1", "publication date of a1: 2023-01-27 → 2023-01-28", ""],
+    ]

@@ -1,0 +1,489 @@
+"""The review panel and the review widgets of the sidebar. Streamlit only: every decision is made by
+`data_prep.reviews` (validation, storage, applying) and this module just shows what it returns.
+
+The store is read afresh on every run (nothing of it is cached), so a colleague's decision shows on
+the next interaction. Names and values from the data are shown through `escape_markdown`, in
+`st.dataframe` cells or as plain option labels, never as HTML.
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.evidence import escape_markdown
+from data_prep import reviews as rv
+from data_prep import schema as S
+from data_prep.bundle import review_bundle
+
+LOGGER = logging.getLogger(__name__)
+
+K_REVIEWER = "rv_reviewer"
+K_LEFT_OFF = "rv_left_off"
+K_NAME = "rv_name"
+K_FLASH = "rv_flash"
+K_SINCE_MODE = "rv_since_mode"
+K_SINCE_DAY = "rv_since_day"
+K_SINCE_TIME = "rv_since_time"
+
+NEW_ACTOR = "New actor…"
+NO_ACTOR = "(none)"
+NEW_PLACE = "New place or corrected coordinates…"
+NO_SUB_TYPE = "(none)"
+NO_TYPE = "(not coded)"
+NO_PLACE = "(no place)"
+OTHER_AREA = "(other or unknown)"
+SINCE_OFF = "Off"
+SINCE_SESSION = "Since my last session"
+SINCE_WHEN = "Since a date and time"
+ALL_SUB_TYPES: tuple[str, ...] = tuple(dict.fromkeys(s for subs in S.SUB_EVENT_TYPES.values() for s in subs))
+
+
+# --- opening and applying ----------------------------------------------------------------------
+
+def open_store(folder: Path) -> rv.ReviewStore | None:
+    """The folder's review store, or None (with the reason on the page) when it cannot be opened."""
+    try:
+        return rv.ReviewStore.in_folder(folder)
+    except (rv.ReviewStoreError, OSError, sqlite3.Error) as error:
+        LOGGER.exception("review store in %s", folder)
+        st.error(escape_markdown(f"Review decisions cannot be read or saved: {error}"))
+        return None
+
+
+@st.cache_resource(max_entries=8, show_spinner="Re-extracting the articles with corrected publication dates…")
+def _rebuilt(dates: tuple[tuple[str, str], ...], data_key: Hashable, _articles: pd.DataFrame) -> Any:
+    """The pipeline re-run with corrected dates, once per (dates, data) pair; frames are never modified."""
+    return rv.rebuild_for_dates(_articles, {a: date.fromisoformat(d) for a, d in dates})
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _recorded(path: str, data_key: Hashable, _events: pd.DataFrame) -> rv.SnapshotSummary:
+    """Record a build's events once per data version (for "changed since")."""
+    return rv.ReviewStore(path).record_snapshot(_events)
+
+
+def reviewed_tables(store: rv.ReviewStore, events: pd.DataFrame, mentions: pd.DataFrame,
+                    articles: pd.DataFrame, data_key: Hashable) -> rv.ReviewedTables:
+    """The machine tables with every decision applied (call on every run: the store is read fresh).
+
+    `data_key` identifies the version of the machine tables (e.g. `data.Tables.stamp`): it keys the
+    one cached step, the re-extraction of articles whose publication date an analyst corrected, and
+    the recording of the build for "changed since".
+    """
+    try:
+        _recorded(str(store.path), data_key, events)
+    except sqlite3.Error:
+        LOGGER.exception("could not record the build for 'changed since'")
+
+    def rebuild(machine_articles: pd.DataFrame, dates: Mapping[str, date]) -> Any:
+        key = tuple(sorted((a, d.isoformat()) for a, d in dates.items()))
+        return _rebuilt(key, data_key, machine_articles)
+
+    return rv.reviewed_with_dates(events, mentions, articles, store, rebuild)
+
+
+# --- sidebar -------------------------------------------------------------------------------------
+
+def reviewer_sidebar(store: rv.ReviewStore, container: Any = None) -> str | None:
+    """Ask the reviewer's name once per browser session; returns it, or None until given."""
+    side = container if container is not None else st.sidebar
+    name = st.session_state.get(K_REVIEWER)
+    if name:
+        side.caption(f"Reviewing as **{escape_markdown(name)}**")
+        if side.button("Change reviewer", key="rv_change_reviewer"):
+            st.session_state.pop(K_REVIEWER, None)
+            st.session_state.pop(K_LEFT_OFF, None)
+            st.rerun()
+        return name
+    with side.form("rv_name_form", border=False):
+        typed = st.text_input("Your name, to review events", key=K_NAME, max_chars=80,
+                              placeholder="e.g. Ana Lopez",
+                              help="Every decision you make is recorded under this name, with the time.")
+        if st.form_submit_button("Start reviewing"):
+            try:
+                name = rv.normalise_reviewer(typed)
+            except rv.ReviewError as error:
+                st.error(escape_markdown(str(error)))
+                return None
+            st.session_state[K_LEFT_OFF] = store.start_session(name)
+            st.session_state[K_REVIEWER] = name
+            st.rerun()
+    return None
+
+
+def changed_since_sidebar(reviewer: str | None, container: Any = None) -> datetime | None:
+    """Pick the moment for the "changed since" view: off, the reviewer's last session, or a date and time (UTC)."""
+    side = container if container is not None else st.sidebar
+    mode = side.radio("Changes", [SINCE_OFF, SINCE_SESSION, SINCE_WHEN], key=K_SINCE_MODE,
+                      help="Events new, changed or removed by a rebuild, and events reviewed, since then.")
+    if mode == SINCE_SESSION:
+        if not reviewer:
+            side.caption("Enter your name above to see what changed since your last session.")
+            return None
+        left_off = st.session_state.get(K_LEFT_OFF)
+        if left_off is None:
+            side.caption("This is your first session: nothing to compare with.")
+            return None
+        side.caption(f"Your last session left off at {left_off.astimezone(UTC):%Y-%m-%d %H:%M} UTC.")
+        return left_off
+    if mode == SINCE_WHEN:
+        yesterday = datetime.now(UTC) - timedelta(days=1)
+        day = side.date_input("Since (UTC day)", value=yesterday.date(), key=K_SINCE_DAY, format="YYYY-MM-DD")
+        moment = side.time_input("at (UTC)", value=time(0, 0), key=K_SINCE_TIME)
+        if day is None:
+            return None
+        return datetime.combine(day, moment or time(0, 0), tzinfo=UTC)
+    return None
+
+
+def render_changes(store: rv.ReviewStore, machine_events: pd.DataFrame, since: datetime) -> pd.DataFrame:
+    """The "changed since" table; returns it so the page can narrow its view to those events."""
+    changes = rv.changes_since(store, machine_events, since)
+    st.subheader(f"Changes since {since.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+    if changes.empty:
+        st.caption("Nothing new, changed, removed or reviewed since then.")
+        return changes
+    counts = changes[S.CHANGE_KIND].value_counts()
+    st.caption(" · ".join(f"{int(counts[k])} {k}" for k in S.CHANGE_KINDS if k in counts))
+    st.dataframe(changes, hide_index=True, column_config={
+        S.CHANGED_AT: st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm"),
+        S.EVENT_DATE: st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+    })
+    return changes
+
+
+def render_orphans(tables: rv.ReviewedTables) -> None:
+    """A warning with the decisions whose event the current build no longer produces (kept, never dropped)."""
+    if tables.orphans.empty:
+        return
+    n = len(tables.orphans)
+    with st.expander(f"{n} review decision(s) no longer match an event", icon=":material/link_off:"):
+        st.caption("The build no longer produces these events, and none of their articles' mentions survive "
+                   "under another event. The decisions are kept: they apply again if a later build brings "
+                   "the event back.")
+        st.dataframe(tables.orphans, hide_index=True)
+
+
+def bundle_download(store: rv.ReviewStore, tables: rv.ReviewedTables, view: pd.DataFrame,
+                    figures: Mapping[str, go.Figure], description: str, sources: Sequence[str],
+                    file_name: str = "review-bundle.zip", container: Any = None) -> None:
+    """A download button for the review bundle of the current view; built only when clicked."""
+    place = container if container is not None else st
+
+    def build() -> bytes:
+        return review_bundle(view, rv.view_log(store, tables, view), figures, description, sources)
+
+    place.download_button("Review bundle (zip)", data=build, file_name=file_name, mime="application/zip",
+                          on_click="ignore", icon=":material/folder_zip:",
+                          help="Events with decisions applied, the review log, the charts (HTML, PNG, SVG), "
+                               "GeoJSON and a summary of the view.")
+
+
+# --- the panel -----------------------------------------------------------------------------------
+
+def _flash() -> None:
+    message = st.session_state.pop(K_FLASH, None)
+    if message:
+        st.success(escape_markdown(message))
+
+
+def _done(message: str) -> None:
+    st.session_state[K_FLASH] = message
+    st.rerun()
+
+
+def _attempt(action: Callable[[], Any], success: Callable[[Any], str]) -> None:
+    """Run a store call; report a refusal on the page, or rerun with a success message."""
+    try:
+        result = action()
+    except rv.ReviewError as error:
+        st.error(escape_markdown(str(error)))
+        return
+    except sqlite3.Error as error:
+        LOGGER.exception("review store write failed")
+        st.error(escape_markdown(f"The decision was not saved (the review store failed: {error}). Try again."))
+        return
+    _done(success(result))
+
+
+def _day(value: Any) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _number(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "" else str(value)
+
+
+def _version(tables: rv.ReviewedTables, event_id: str) -> int:
+    """The latest action touching the event: part of widget keys, so forms reload after any decision."""
+    ids = [event_id, *tables.aliases(event_id)]
+    return max((tables.state.last_actions[i][0] for i in ids if i in tables.state.last_actions), default=0)
+
+
+def _status_line(row: Mapping[str, Any]) -> str:
+    status = _text(row.get(S.REVIEW_STATUS)) or S.STATUS_UNREVIEWED
+    line = f"Status: **{escape_markdown(status)}**"
+    if _text(row.get(S.REVIEWER)):
+        at = pd.Timestamp(row[S.REVIEWED_AT]).tz_convert(UTC)
+        line += escape_markdown(f" · last decision by {row[S.REVIEWER]}, {at:%Y-%m-%d %H:%M} UTC")
+    if _text(row.get(S.EDITED_FIELDS)):
+        line += escape_markdown(f" · corrected: {row[S.EDITED_FIELDS].replace(S.LIST_SEPARATOR, ', ')}")
+    return line
+
+
+def _known_names() -> tuple[list[str], Any]:
+    """Canonical actor names and the gazetteer (the pipeline's own, cached by the page's data module)."""
+    try:
+        from dashboard import data
+
+        actors, gazetteer = data.matchers()
+        return list(actors.canonical_names()), (actors, gazetteer)
+    except Exception:  # noqa: BLE001 - the panel still works with names from the table
+        LOGGER.exception("actor dictionary or gazetteer unavailable")
+        return [], (None, None)
+
+
+def render_review_panel(store: rv.ReviewStore, tables: rv.ReviewedTables, event_id: str,
+                        reviewer: str | None, machine_articles: pd.DataFrame | None = None) -> None:
+    """Review one event: status, corrections, note, merge/split, article dates, withdrawals and history.
+
+    Args:
+        store: the folder's review store.
+        tables: this run's `reviewed_tables(...)`.
+        event_id: the event shown (a row of tables.events).
+        reviewer: from `reviewer_sidebar`; without it the panel is read-only.
+        machine_articles: the machine articles table, for the dates the pipeline found.
+    """
+    st.markdown("**Review**")
+    _flash()
+    rows = tables.events[(tables.events[S.EVENT_ID] == event_id).fillna(False).to_numpy(dtype=bool)]
+    if rows.empty:
+        st.warning(escape_markdown(f"Event {event_id} is not in the reviewed table (merged away or rebuilt)."))
+        return
+    row = rows.iloc[0].to_dict()
+    st.markdown(_status_line(row))
+    aliases = tables.aliases(event_id)
+    if _text(row.get(S.REATTACHED_FROM)):
+        st.caption(escape_markdown(
+            f"Decisions made on {row[S.REATTACHED_FROM].replace(S.LIST_SEPARATOR, ', ')} apply here: "
+            "a rebuild gave this event a new id, and they followed its articles' mentions."))
+    if _text(row.get(S.REVIEW_NOTE)):
+        st.caption("Note: " + escape_markdown(str(row[S.REVIEW_NOTE])))
+    article_ids = list(dict.fromkeys(tables.mentions_of(event_id)[S.ARTICLE_ID].dropna().astype(str)))
+
+    if reviewer:
+        key = f"rv-{event_id}-{_version(tables, event_id)}"
+        ref = tables.ref(event_id)
+        _decision_form(store, ref, row, reviewer, key)
+        with st.expander("Merge, split or withdraw a decision"):
+            _structure_controls(store, tables, ref, reviewer, key)
+            _withdraw_controls(store, ref, row, tables, reviewer, key)
+        if article_ids:
+            with st.expander("Article publication dates"):
+                _article_dates(store, tables, article_ids, machine_articles, reviewer, key)
+    else:
+        st.caption("Enter your name in the sidebar to record decisions on this event.")
+
+    with st.expander("History of decisions", expanded=False):
+        actions = store.history(event_id, article_ids=article_ids, aliases=aliases)
+        if actions:
+            st.dataframe(rv.history_table(actions), hide_index=True)
+        else:
+            st.caption("No decision recorded yet: the event is as the machine coded it.")
+
+
+def _decision_form(store: rv.ReviewStore, ref: rv.EventRef, row: Mapping[str, Any], reviewer: str, key: str) -> None:
+    names, (actor_dictionary, gazetteer) = _known_names()
+    table_actors = [row.get(S.ACTOR1), row.get(S.ACTOR2)]
+    status_now = _text(row.get(S.REVIEW_STATUS)) or S.STATUS_UNREVIEWED
+    with st.form(f"{key}-form", border=True):
+        status = st.radio("Decision", list(S.REVIEW_STATUSES), index=list(S.REVIEW_STATUSES).index(status_now)
+                          if status_now in S.REVIEW_STATUSES else 0, horizontal=True, key=f"{key}-status")
+        c1, c2, c3, c4 = st.columns(4)
+        precision_now = _text(row.get(S.DATE_PRECISION)) or S.PRECISION_UNKNOWN
+        precision = c1.selectbox("Date precision", list(S.DATE_PRECISIONS), key=f"{key}-precision",
+                                 index=list(S.DATE_PRECISIONS).index(precision_now)
+                                 if precision_now in S.DATE_PRECISIONS else len(S.DATE_PRECISIONS) - 1)
+        day = c2.date_input("Day", value=_day(row.get(S.EVENT_DATE)), key=f"{key}-day", format="YYYY-MM-DD")
+        first = c3.date_input("First day (range)", value=_day(row.get(S.DATE_START)), key=f"{key}-first",
+                              format="YYYY-MM-DD")
+        last = c4.date_input("Last day (range)", value=_day(row.get(S.DATE_END)), key=f"{key}-last",
+                             format="YYYY-MM-DD")
+
+        c1, c2 = st.columns(2)
+        type_now = _text(row.get(S.EVENT_TYPE))
+        event_type = c1.selectbox("Event type", _options(type_now, S.EVENT_TYPES, NO_TYPE), key=f"{key}-type")
+        sub_now = _text(row.get(S.SUB_EVENT_TYPE))
+        sub_type = c2.selectbox("Sub-event type", _options(sub_now, ALL_SUB_TYPES, NO_SUB_TYPE, removable=True),
+                                key=f"{key}-sub", help="ACLED's sub-types; it must belong to the event type.")
+
+        c1, c2, c3, c4 = st.columns(4)
+        actor1_now, actor2_now = _text(row.get(S.ACTOR1)), _text(row.get(S.ACTOR2))
+        known_actors = names + [a for a in table_actors if _text(a)]
+        actor1 = c1.selectbox("Actor 1", _options(actor1_now, known_actors, NO_ACTOR, removable=True) + [NEW_ACTOR],
+                              key=f"{key}-a1")
+        new_actor1 = c2.text_input("New actor 1", key=f"{key}-a1-new", placeholder="if 'New actor…'")
+        actor2 = c3.selectbox("Actor 2", _options(actor2_now, known_actors, NO_ACTOR, removable=True) + [NEW_ACTOR],
+                              key=f"{key}-a2")
+        new_actor2 = c4.text_input("New actor 2", key=f"{key}-a2-new", placeholder="if 'New actor…'")
+
+        location_now = _text(row.get(S.LOCATION))
+        place_names = [p.name for p in gazetteer] if gazetteer is not None else []
+        c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 1, 1])
+        place = c1.selectbox("Place (gazetteer)", _options(location_now, place_names, NO_PLACE) + [NEW_PLACE],
+                             key=f"{key}-place")
+        new_name = c2.text_input("New place name", value=location_now or "", key=f"{key}-place-new")
+        admin_now = _text(row.get(S.ADMIN1))
+        areas = rv.choices(admin_now, S.ADMIN_AREAS) + [OTHER_AREA]
+        area = c3.selectbox("Area (admin1)", areas, key=f"{key}-area")
+        lat = c4.number_input("Latitude", value=_float(row.get(S.LATITUDE)), min_value=-90.0, max_value=90.0,
+                              format="%.5f", key=f"{key}-lat")
+        lon = c5.number_input("Longitude", value=_float(row.get(S.LONGITUDE)), min_value=-180.0, max_value=180.0,
+                              format="%.5f", key=f"{key}-lon")
+
+        c1, c2 = st.columns(2)
+        fatalities = c1.number_input("Fatalities", value=_number(row.get(S.FATALITIES)), min_value=0, step=1,
+                                     key=f"{key}-killed", help="Leave empty when no figure is reported.")
+        injuries = c2.number_input("Injuries", value=_number(row.get(S.INJURIES)), min_value=0, step=1,
+                                   key=f"{key}-injured")
+        note = st.text_area("Note (why; what you checked)", key=f"{key}-note", max_chars=4000)
+        submitted = st.form_submit_button("Save decision", type="primary")
+
+    if not submitted:
+        return
+    try:
+        chosen: dict[str, Any] = {S.FATALITIES: fatalities, S.INJURIES: injuries,
+                                  S.EVENT_TYPE: None if event_type == NO_TYPE else event_type,
+                                  S.SUB_EVENT_TYPE: None if sub_type == NO_SUB_TYPE else sub_type}
+        dates_now = (_day(row.get(S.EVENT_DATE)), precision_now, _day(row.get(S.DATE_START)), _day(row.get(S.DATE_END)))
+        if (day, precision, first, last) != dates_now:
+            chosen.update(rv.date_fields(day, precision, first, last))
+        for slot, pick, typed, now in ((1, actor1, new_actor1, actor1_now), (2, actor2, new_actor2, actor2_now)):
+            name = typed if pick == NEW_ACTOR else (None if pick == NO_ACTOR else pick)
+            if pick == NEW_ACTOR and not rv.encode_value(S.ACTOR1, typed):
+                raise rv.ReviewError(f"type the name of the new actor {slot}")
+            if rv.encode_value(S.ACTOR1, name) != rv.encode_value(S.ACTOR1, now):
+                known = actor_dictionary.get(name) if actor_dictionary is not None and name else None
+                chosen.update(rv.actor_edits(slot, known.name if known else name, known))
+        if place == NEW_PLACE:
+            chosen.update(rv.place_edits(new_name, None, None if area == OTHER_AREA else area, lat, lon))
+        elif place not in (location_now, NO_PLACE) and gazetteer is not None:
+            chosen.update(rv.place_edits(place, gazetteer.lookup(place)))
+        elif area != (admin_now or OTHER_AREA):
+            chosen[S.ADMIN1] = None if area == OTHER_AREA else area
+        edits = rv.form_edits(ref.values, chosen)
+    except rv.ReviewError as error:
+        st.error(escape_markdown(str(error)))
+        return
+    _attempt(lambda: store.save(ref, reviewer, status=status, edits=edits, note=note or None),
+             lambda written: f"Saved {len(written)} change(s) to {ref.event_id}." if written
+             else "Nothing changed: no decision recorded.")
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _options(now: str | None, known: Sequence[str], blank: str, removable: bool = False) -> list[str]:
+    """Picker options with the value in force first, so an untouched picker never changes anything.
+
+    A missing value shows as `blank`; with `removable`, `blank` is also offered to clear a value.
+    """
+    if now is None:
+        return [blank] + rv.choices(None, known)
+    options = rv.choices(now, known)
+    return [options[0]] + ([blank] if removable else []) + options[1:]
+
+
+def _structure_controls(store: rv.ReviewStore, tables: rv.ReviewedTables, ref: rv.EventRef,
+                        reviewer: str, key: str) -> None:
+    event_id = ref.event_id
+    candidates = rv.merge_candidates(tables.events, event_id)
+    labels = {str(r[S.EVENT_ID]): rv.event_label(r) for r in candidates.to_dict("records")}
+    st.markdown("**Merge**: another event that is the same incident joins this one (its sources are added).")
+    c1, c2 = st.columns([3, 2])
+    picked = c1.selectbox("Nearby events (3 days)", [""] + list(labels), key=f"{key}-merge-pick",
+                          format_func=lambda i: labels.get(i, "choose…"))
+    typed = c2.text_input("or its event id", key=f"{key}-merge-id")
+    other = (typed or "").strip() or picked
+    if st.button("Merge it into this event", key=f"{key}-merge", disabled=not other):
+        _attempt(lambda: store.merge(ref, tables.ref(other), reviewer),
+                 lambda action: f"Merged {other} into {event_id}.")
+    for absorbed in tables.merged_into(event_id):
+        if st.button(f"Undo the merge of {escape_markdown(absorbed)}", key=f"{key}-unmerge-{absorbed}"):
+            _attempt(lambda a=absorbed: store.revert(rv.EventRef(a), rv.MERGED_INTO, reviewer),
+                     lambda action, a=absorbed: f"{a} is its own event again.")
+
+    mentions = tables.mentions_of(event_id)
+    if len(mentions) >= 2:
+        st.markdown("**Split**: mentions that tell a different incident become events of their own.")
+        mention_labels = {str(m[S.MENTION_ID]): rv.mention_label(m) for m in mentions.to_dict("records")}
+        chosen = st.multiselect("Mentions to split off", list(mention_labels), key=f"{key}-split-pick",
+                                format_func=mention_labels.get)
+        if st.button("Split them off", key=f"{key}-split", disabled=not chosen):
+            _attempt(lambda: store.split(ref, reviewer, chosen),
+                     lambda action: f"Split {len(chosen)} mention(s) off {event_id}.")
+    for decided in tables.split_decisions(event_id):
+        if st.button(f"Undo the split of {escape_markdown(decided)}", key=f"{key}-unsplit-{decided}"):
+            _attempt(lambda d=decided: store.revert(rv.EventRef(d), rv.SPLIT, reviewer),
+                     lambda action: f"Split of {event_id} undone.")
+
+
+def _withdraw_controls(store: rv.ReviewStore, ref: rv.EventRef, row: Mapping[str, Any],
+                       tables: rv.ReviewedTables, reviewer: str, key: str) -> None:
+    in_force: list[tuple[str, str]] = []  # (decided id, field)
+    ids = [ref.event_id, *tables.aliases(ref.event_id)]
+    for override in tables.state.overrides:
+        if override.event_id in ids and override.field in rv.EDITABLE_FIELDS + rv.STATE_FIELDS:
+            in_force.append((override.event_id, override.field))
+    if not in_force:
+        return
+    st.markdown("**Withdraw** a correction, the status or the note: the machine's value shows again "
+                "(the history keeps both).")
+    labels = {f"{d}|{f}": (f if d == ref.event_id else f"{f} (decided on {d})") for d, f in in_force}
+    c1, c2 = st.columns([3, 1])
+    picked = c1.selectbox("Decision in force", list(labels), format_func=labels.get, key=f"{key}-revert-pick")
+    if c2.button("Withdraw", key=f"{key}-revert"):
+        decided, field_name = picked.split("|", 1)
+        _attempt(lambda: store.revert(rv.EventRef(decided), field_name, reviewer),
+                 lambda action: f"Withdrawn: {field_name} of {decided}.")
+
+
+def _article_dates(store: rv.ReviewStore, tables: rv.ReviewedTables, article_ids: Sequence[str],
+                   machine_articles: pd.DataFrame | None, reviewer: str, key: str) -> None:
+    corrected = rv.article_dates(tables.state)
+    machine: dict[str, date | None] = {}
+    titles: dict[str, str] = {}
+    if machine_articles is not None:
+        for r in machine_articles[machine_articles[S.ARTICLE_ID].isin(list(article_ids)).fillna(False)].to_dict("records"):
+            machine[str(r[S.ARTICLE_ID])] = _day(r.get(S.PUBLISHED))
+            titles[str(r[S.ARTICLE_ID])] = str(_text(r.get(S.TITLE)) or _text(r.get(S.FILE)) or r[S.ARTICLE_ID])
+    st.caption("Relative days (\"on Thursday\", \"yesterday\") are read from the publication date: a corrected "
+               "date re-extracts the article's events, and decisions follow them.")
+    for article_id in article_ids:
+        found = machine.get(article_id)
+        now = corrected.get(article_id, found)
+        origin = "corrected by an analyst" if article_id in corrected else "found by the pipeline"
+        st.markdown(escape_markdown(f"{titles.get(article_id, article_id)}: "
+                                    f"{now.isoformat() if now else 'undated'} ({origin})"))
+        c1, c2, c3 = st.columns([2, 1, 1])
+        new = c1.date_input("Publication date", value=now, key=f"{key}-pub-{article_id}", format="YYYY-MM-DD",
+                            label_visibility="collapsed")
+        if c2.button("Set date", key=f"{key}-pub-set-{article_id}", disabled=new is None or new == now):
+            _attempt(lambda a=article_id, d=new: store.set_published(a, d, reviewer, machine_published=found),
+                     lambda action, a=article_id: f"Publication date of {a} set; its events were re-extracted.")
+        if article_id in corrected and c3.button("Withdraw", key=f"{key}-pub-undo-{article_id}"):
+            _attempt(lambda a=article_id: store.set_published(a, None, reviewer, machine_published=found),
+                     lambda action, a=article_id: f"The pipeline's date of {a} applies again.")
