@@ -168,6 +168,14 @@ def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch
     return groups
 
 
+def _drop_leading_references(text: str, group: list[TriggerMatch]) -> list[TriggerMatch]:
+    """"These exchanges of fire followed a new raid": the reference gives way to the new fact."""
+    while (len(group) > 1 and _is_anaphoric(text, group[0]) and not _is_anaphoric(text, group[1])
+           and not group[1].rule.generic):
+        group = group[1:]
+    return group
+
+
 def _best_rule(group: list[TriggerMatch]) -> TriggerRule:
     main = [t for t in group if not t.rule.secondary and not t.rule.generic] or [t for t in group if not t.rule.secondary] or group
     return max(main, key=lambda t: t.rule.priority).rule
@@ -175,6 +183,12 @@ def _best_rule(group: list[TriggerMatch]) -> TriggerRule:
 
 def _in(span_start: int, span_end: int, start: int, end: int) -> bool:
     return start <= span_start and span_end <= end
+
+
+def _is_anaphoric(text: str, trigger: TriggerMatch) -> bool:
+    """"the strikes", "these clashes", "firing the rockets": words that point back at an event told."""
+    return bool(_ANAPHORIC.search(text[max(0, trigger.start - 40): trigger.start])
+                or re.search(r"\b(?:the|these|those|such)\b", trigger.text, re.IGNORECASE))
 
 
 def _usable(when: ParsedDate) -> bool:
@@ -215,8 +229,9 @@ class ArticleExtractor:
         self.triggers = load_triggers()
 
     # --- per sentence -----------------------------------------------------------------
-    def candidates(self, sentence: Sentence, masked: str) -> tuple[list[Candidate], list[CasualtyFigure], str]:
-        triggers = self.triggers.find(masked)
+    def candidates(self, sentence: Sentence, masked: str,
+                   quotes: list[tuple[int, int]] = ()) -> tuple[list[Candidate], list[CasualtyFigure], str]:
+        triggers = [t for t in self.triggers.find(masked) if not any(_in(t.start, t.end, a, b) for a, b in quotes)]
         figures = find_casualties(masked)
         if not triggers:
             return [], figures, masked
@@ -226,7 +241,7 @@ class ArticleExtractor:
         actor_matches = [m for m in actor_matches if m.actor.kind not in NOT_SPEAKING_KINDS]
         place_matches = [m for m in place_matches if not _NAME_AFTER_PLACE.match(masked[m.end:])]
         times = self._anchored(masked, times)
-        groups = _segments(masked, triggers)
+        groups = [_drop_leading_references(masked, g) for g in _segments(masked, triggers)]
         bounds = _bounds(masked, groups)
         all_found: list[Candidate] = []
         for group, (start, end) in zip(groups, bounds):
@@ -279,6 +294,14 @@ class ArticleExtractor:
         agents = [m for m in after if _PASSIVE_BY.search(text[: m.start]) and m.start - first.end < 60]
         generic_subject = bool(subjects) and subjects[0].actor.name.startswith("Unidentified")
         pronoun = _PRONOUN_SUBJECT.search(text[c.start: first.start])
+        if all(t.rule.generic for t in c.triggers):
+            # A bare "killed": only "X killed ..." (X right before) or "killed by X" says who.
+            passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$", text[: first.start])
+            near = [m for m in subjects if first.start - m.end <= 40] if not passive else []
+            c.actor1 = agents[0].actor if agents else (near[-1].actor if near else None)
+            speaker = None
+            if c.actor1 is not None:
+                return
         if agents:
             c.actor1 = agents[0].actor
         elif speaker is not None and (pronoun or generic_subject) and speaker.kind not in NOT_ACTING_KINDS:
@@ -290,6 +313,9 @@ class ArticleExtractor:
             c.actor1 = self.actors.get(ISRAELI_MILITARY)
         elif _PALESTINIAN_ADJ.search(text[max(0, first.start - 40): first.start]) and c.family in {"shelling", "explosive"}:
             c.actor1 = self.actors.get(UNIDENTIFIED_ARMED_GROUP)
+        elif speaker is not None and speaker.kind == "armed_group":
+            # "The DFLP claimed a barrage of rockets": an armed group's claim names who acted.
+            c.actor1 = speaker
         elif c.rule.default_actor1:
             c.actor1 = self.actors.get(c.rule.default_actor1)
             c.actor1_default = True
@@ -345,9 +371,11 @@ class ArticleExtractor:
         own_place = any(_in(m.start, m.end, c.start, c.end) for m in places)
         own_time = any(_in(t.start, t.end, c.start, c.end) and _usable(t.date) for t in times)
         own_figures = any(_in(f.start, f.end, c.start, c.end) and f.count for f in figures)
-        if _ANAPHORIC.search(text[max(0, first.start - 40): first.start]):
+        if _is_anaphoric(text, first):
             # "the strikes hit X" states a fact; "these clashes", "the offensive" refer to one told.
             verbal = any(_VERBAL.search(t.text) for t in c.triggers)
+            if all(t.rule.generic for t in c.triggers) and not own_figures:
+                return False  # "to respond to the massacre in Jenin": a reference
             if verbal and not (own_place or own_time):
                 return False
             if not verbal and not (own_figures or (own_place and own_time)):
@@ -389,6 +417,7 @@ class ArticleExtractor:
     def run(self) -> list[Event]:
         sentences = split_sentences(self.article.text)
         masked_text = _mask_quotes(self.article.text)
+        quote_spans = [m.span() for m in _QUOTED.finditer(self.article.text)]
         seen_text: set[str] = set()
         events: list[Candidate] = []
         last_violent: tuple[int, Candidate] | None = None
@@ -401,7 +430,9 @@ class ArticleExtractor:
             if sentence.is_header or sentence.text in seen_text:
                 continue
             seen_text.add(sentence.text)
-            found, figures, masked = self.candidates(sentence, masked_text[sentence.start: sentence.end])
+            quotes = [(max(a, sentence.start) - sentence.start, min(b, sentence.end) - sentence.start)
+                      for a, b in quote_spans if a < sentence.end and sentence.start < b]
+            found, figures, masked = self.candidates(sentence, masked_text[sentence.start: sentence.end], quotes)
             if not any(c.family in VIOLENT_FAMILIES for c in found):
                 if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH:
                     owner = last_violent[1]

@@ -18,6 +18,8 @@ DISORDER_OF: dict[str, str] = {
     "Riots": "Demonstrations", "Strategic developments": "Strategic developments", S.STATEMENT: S.STATEMENT,
 }
 CIVILIANS_INTER = 7
+# One raid is told as a clash by one source and as an attack on civilians by another.
+GROUND_TYPES = frozenset({"Battles", "Violence against civilians"})
 # Two places this close (degrees, about 5 km) are one place for merging (a town and its camp).
 NEAR_DEGREES = 0.05
 
@@ -41,7 +43,9 @@ def _actors_agree(a: Event, b: Event) -> bool:
 
 def _same_event(a: Event, b: Event) -> bool:
     """Told as the same incident: same type, same day, same place, no conflicting actor."""
-    if a.article_id == b.article_id or a.event_type == S.STATEMENT or a.event_type != b.event_type:
+    if a.article_id == b.article_id or S.STATEMENT in (a.event_type, b.event_type):
+        return False
+    if a.event_type != b.event_type and {a.event_type, b.event_type} != GROUND_TYPES:
         return False
     if a.event_date is None or b.event_date is None:
         return False
@@ -143,7 +147,7 @@ def event_row(cluster: Sequence[Event]) -> dict[str, object]:
         S.ACTOR1: best.actor1 or next((m.actor1 for m in ordered if m.actor1), None),
         S.ASSOC_ACTOR_1: best.assoc_actor_1,
         S.INTER1: best.inter1,
-        S.ACTOR2: best.actor2 or next((m.actor2 for m in ordered if m.actor2), None),
+        S.ACTOR2: _target(best, ordered),
         S.ASSOC_ACTOR_2: best.assoc_actor_2,
         S.INTER2: best.inter2,
         S.INTERACTION: _interaction(best.inter1, best.inter2),
@@ -172,6 +176,15 @@ def event_row(cluster: Sequence[Event]) -> dict[str, object]:
         S.ARTICLE_IDS: _join([m.article_id for m in ordered]),
         S.MENTION_COUNT: len(ordered),
     }
+
+
+def _target(best: Event, ordered: Sequence[Event]) -> str | None:
+    """The actor acted upon: the best mention's, else any mention's, never the actor who acts."""
+    actor1 = best.actor1 or next((m.actor1 for m in ordered if m.actor1), None)
+    for m in [best, *ordered]:
+        if m.actor2 and m.actor2 != actor1:
+            return m.actor2
+    return None
 
 
 def _notes(m: Event, fatalities: int | None) -> str:
