@@ -187,8 +187,11 @@ def _in(span_start: int, span_end: int, start: int, end: int) -> bool:
 
 def _is_anaphoric(text: str, trigger: TriggerMatch) -> bool:
     """"the strikes", "these clashes", "firing the rockets": words that point back at an event told."""
-    return bool(_ANAPHORIC.search(text[max(0, trigger.start - 40): trigger.start])
-                or re.search(r"\b(?:the|these|those|such)\b", trigger.text, re.IGNORECASE))
+    if re.search(r"\b(?:the|these|those|such)\b", trigger.text, re.IGNORECASE):
+        return True
+    # A determiner before a verb ("the Gaza Strip fired") belongs to its subject, not to the event.
+    starts_with_verb = re.match(r"\w+(?:ed|ing)\b|(?:fire|fires|shot|hit|struck|torch)\b", trigger.text, re.IGNORECASE)
+    return not starts_with_verb and bool(_ANAPHORIC.search(text[max(0, trigger.start - 40): trigger.start]))
 
 
 def _usable(when: ParsedDate) -> bool:
@@ -291,7 +294,9 @@ class ArticleExtractor:
         before = [m for m in matches if _in(m.start, m.end, c.start, first.start)]
         after = [m for m in matches if _in(m.start, m.end, first.end, c.end)]
         subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(text[: m.start]) and not _BY_BEFORE.search(text[: m.start])]
-        agents = [m for m in after if _PASSIVE_BY.search(text[: m.start]) and m.start - first.end < 60]
+        last = c.triggers[-1]
+        agents = [m for m in after if m.start - first.end < 60 and (
+            _PASSIVE_BY.search(text[: m.start]) or re.fullmatch(r"\s*by\s+(?:the\s+)?", text[last.end: m.start]))]
         generic_subject = bool(subjects) and subjects[0].actor.name.startswith("Unidentified")
         pronoun = _PRONOUN_SUBJECT.search(text[c.start: first.start])
         if all(t.rule.generic for t in c.triggers):
