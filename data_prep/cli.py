@@ -29,6 +29,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     build.add_argument("--out", type=Path, default=settings.DEFAULT_OUT_DIR, help="output folder")
     build.add_argument("--quiet", action="store_true", help="no progress bar, summary only")
     build.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    export = sub.add_parser("export", help="write the event table, with analysts' review decisions applied")
+    export.add_argument("data_dir", type=Path, help="an output folder of `build` (with reviews.sqlite)")
+    export.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.parquet")
+    export.add_argument("--reviewed", action="store_true",
+                        help="apply the review decisions and add the review columns (else: the machine table)")
+    export.add_argument("--drop-rejected", action="store_true", help="leave out events reviewers rejected")
     return parser.parse_args(argv)
 
 
@@ -65,7 +71,24 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build}
+def run_export(args: argparse.Namespace) -> int:
+    from .reviews import ReviewStoreError, export_table  # the review store is only needed here
+
+    if args.drop_rejected and not args.reviewed:
+        raise CliError("--drop-rejected needs --reviewed")
+    try:
+        result = export_table(args.data_dir, args.out, reviewed=args.reviewed, drop_rejected=args.drop_rejected)
+    except ReviewStoreError as error:
+        raise CliError(str(error)) from error
+    counts = ", ".join(f"{n} {status}" for status, n in result.statuses.items())
+    print(f"Wrote {result.rows} event(s) to {result.path}" + (f" ({counts})" if counts else ""))
+    if result.orphans:
+        print(f"warning: {result.orphans} review decision(s) no longer match an event; they are kept in "
+              f"{settings.REVIEWS_DB} (see the dashboard)", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "export": run_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

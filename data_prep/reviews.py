@@ -1572,3 +1572,77 @@ def history_table(actions: Sequence[ReviewAction]) -> pd.DataFrame:
         "note": a.note or "",
     } for a in actions]
     return pd.DataFrame(rows, columns=["when (UTC)", "reviewer", "on", "change", "note"]).astype("string")
+
+
+# --------------------------------------------------------------------------------------------
+# Export of the reviewed table for other tools (the CLI's `export`)
+# --------------------------------------------------------------------------------------------
+
+EXPORT_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the file, its rows, rows per review status, and decisions left orphaned."""
+
+    path: Path
+    rows: int
+    statuses: Mapping[str, int]
+    orphans: int
+
+
+def _csv_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for CSV: event days as YYYY-MM-DD, instants as ISO 8601 with their UTC offset."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].map(lambda v: None if pd.isna(v) else v.isoformat()).astype("string")
+        elif pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d").astype("string")
+    return out
+
+
+def export_table(data_dir: str | Path, out: str | Path, reviewed: bool = True, drop_rejected: bool = False,
+                 rebuild: Callable[[pd.DataFrame, Mapping[str, date]], Any | None] | None = None) -> ExportResult:
+    """Write the event table of `data_dir` to `out` (.csv or .parquet), with the review decisions applied.
+
+    With `reviewed` the review columns are added and every decision in force is applied (corrected
+    publication dates re-run the pipeline); without, the machine table is written as built. Rejected
+    events are kept with their status unless `drop_rejected`. The file is written to a temporary
+    name and moved into place, so a reader never sees half a file. Raises ReviewError for an
+    unsupported suffix; data_prep.io errors when the folder holds no table.
+    """
+    import os
+    import tempfile
+
+    from . import io
+
+    out = Path(out)
+    if out.suffix.lower() not in EXPORT_SUFFIXES:
+        raise ReviewError(f"export to .csv or .parquet, not {out.suffix or 'a file without suffix'!r}")
+    events, mentions, articles = io.load_outputs(data_dir)
+    orphan_count = 0
+    if reviewed:
+        store_path = Path(data_dir) / settings.REVIEWS_DB
+        state = ReviewStore(store_path).state() if store_path.exists() else ReviewState()
+        tables = reviewed_with_dates(events, mentions, articles, state, rebuild)
+        table, orphan_count = tables.events, len(tables.orphans)
+        if drop_rejected:
+            table = table[(table[schema.REVIEW_STATUS] != schema.STATUS_REJECTED_EVENT).to_numpy(dtype=bool)]
+    else:
+        table = events
+    statuses = (table[schema.REVIEW_STATUS].value_counts().to_dict() if reviewed else {})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(handle)
+    try:
+        if out.suffix.lower() == ".parquet":
+            table.to_parquet(temp_name, index=False, engine="pyarrow")
+        else:
+            _csv_text(table).to_csv(temp_name, index=False, encoding="utf-8", lineterminator="\n")
+        os.replace(temp_name, out)
+    finally:
+        if os.path.exists(temp_name):
+            os.remove(temp_name)
+    LOGGER.info("exported %d events to %s", len(table), out)
+    return ExportResult(out, len(table), {str(k): int(v) for k, v in statuses.items()}, orphan_count)
