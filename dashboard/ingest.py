@@ -97,7 +97,10 @@ def add_uploads(folder: Path, uploads: Sequence[tuple[str, bytes]], progress: Pr
         report(1.0, "Nothing new to add")
         return IngestResult((), tuple(rejects), tuple(duplicates), events_before, events_before, len(existing))
     report(0.5, f"Extracting events from {len(existing) + len(new)} articles")
-    result = build_from_articles(existing + new, old_rejects + rejects)
+    # A file that now reads well drops its old refusal; the same refusal is listed once.
+    accepted = {a.file for a in new}
+    kept_rejects = list(dict.fromkeys(r for r in old_rejects + rejects if r.file not in accepted))
+    result = build_from_articles(existing + new, kept_rejects)
     report(0.9, "Writing the table")
     io.write_outputs(folder, result.events, result.mentions, result.articles)
     report(1.0, "Done")

@@ -172,3 +172,13 @@ def write_sample(folder: Path) -> Path:
     events, mentions, articles = sample_tables()
     io.write_outputs(folder, events, mentions, articles)
     return folder
+
+
+def build_seeds(folder: Path) -> Path:
+    """Build the bundled seeds into `folder` with the real pipeline (as `make run` does)."""
+    from data_prep import build_event_table
+    from data_prep.settings import SEEDS_DIR
+
+    result = build_event_table(SEEDS_DIR)
+    io.write_outputs(folder, result.events, result.mentions, result.articles)
+    return folder
