@@ -156,6 +156,8 @@ def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch
             families = {t.rule.family for t in last}
             joins = (
                 trigger.rule.family in families
+                # "arrested 25 in raids", "raided Jenin and arrested 5": one search-and-arrest operation
+                or (same_clause and {trigger.rule.family} | families == {"arrest", "clash"})
                 or (trigger.rule.family in REMOTE_FAMILIES and families & REMOTE_FAMILIES and _JOINER.match(between))
                 or (trigger.rule.secondary and families & {"shelling", "air", "explosive"})
                 or (same_clause and trigger.rule.generic and families & VIOLENT_FAMILIES)
@@ -177,6 +179,9 @@ def _drop_leading_references(text: str, group: list[TriggerMatch]) -> list[Trigg
 
 
 def _best_rule(group: list[TriggerMatch]) -> TriggerRule:
+    families = {t.rule.family for t in group}
+    if "arrest" in families and not any(t.rule.generic for t in group):
+        group = [t for t in group if t.rule.family == "arrest"]  # the raid is the setting of the arrests
     main = [t for t in group if not t.rule.secondary and not t.rule.generic] or [t for t in group if not t.rule.secondary] or group
     return max(main, key=lambda t: t.rule.priority).rule
 
