@@ -59,14 +59,13 @@ def _low_high(df: pd.DataFrame, low_col: str, high_col: str) -> tuple[pd.Series,
 
 def _distinct_parts(series: pd.Series) -> int:
     """Distinct non-empty items across cells holding several values joined by LIST_SEPARATOR."""
-    cells = series.dropna()
-    if cells.empty:
+    if not len(series):
         return 0
-    # Split the distinct cells only, with pyarrow: 1M cells take ~0.1 s instead of seconds.
-    unique = pa.array(cells.unique().astype(object), type=pa.string())
-    parts = pc.utf8_trim_whitespace(pc.list_flatten(pc.split_pattern(unique, schema.LIST_SEPARATOR)))
-    parts = pc.unique(parts)
-    return int(len(parts) - pc.sum(pc.equal(parts, "")).as_py() if len(parts) else 0)
+    # pyarrow split + flatten + unique: ~0.25 s for 1M cells, where Python splitting takes seconds.
+    cells = pa.array(series.array) if hasattr(series.array, "__arrow_array__") else pa.array(series.to_numpy(dtype=object), type=pa.string())
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(pc.split_pattern(pc.drop_null(cells), schema.LIST_SEPARATOR)))
+    distinct = pc.unique(parts)
+    return int(len(distinct) - pc.sum(pc.equal(distinct, "")).as_py()) if len(distinct) else 0
 
 
 def _day(value: object) -> date | None:
