@@ -467,21 +467,23 @@ def ids_from_selection(df: pd.DataFrame, points: Iterable[Mapping[str, Any]], la
 
     A point's customdata is an event id (single-event markers) or [lane, first_day, last_day] for a
     binned timeline marker (then the events of df in that lane and period), or
-    ["area", lon, lat, ...] / ["place", lon, lat] for an aggregated map marker (the events at those
-    coordinates). Unknown shapes are ignored. Ids come back once each, in df order.
+    ["area", lon, lat, name] / ["place", lon, lat] for an aggregated map marker (the events at
+    those coordinates) or ["cell", lon, lat, decimals] (the events whose coordinates round to
+    them). Unknown shapes are ignored. Ids come back once each, in df order.
     """
     wanted: set[str] = set()
     bins: list[tuple[str, np.datetime64, np.datetime64]] = []
-    places: list[tuple[float, float]] = []
+    places: list[tuple[float, float, int | None]] = []
     for point in points:
         data = point.get("customdata") if isinstance(point, Mapping) else None
         if isinstance(data, str):
             wanted.add(data)
         elif isinstance(data, (list, tuple)) and len(data) >= 3:
-            if data[0] in ("area", "place"):
+            if data[0] in ("area", "place", "cell"):
                 try:
-                    places.append((float(data[1]), float(data[2])))
-                except (TypeError, ValueError):
+                    decimals = int(data[3]) if data[0] == "cell" else None
+                    places.append((float(data[1]), float(data[2]), decimals))
+                except (TypeError, ValueError, IndexError):
                     continue
             else:
                 try:
@@ -500,8 +502,11 @@ def ids_from_selection(df: pd.DataFrame, points: Iterable[Mapping[str, Any]], la
     if places:
         lon = df[schema.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)
         lat = df[schema.LATITUDE].to_numpy(dtype=float, na_value=np.nan)
-        for x, y in places:
-            mask |= np.isclose(lon, x, atol=1e-6) & np.isclose(lat, y, atol=1e-6)
+        for x, y, decimals in places:
+            if decimals is None:
+                mask |= np.isclose(lon, x, atol=1e-6) & np.isclose(lat, y, atol=1e-6)
+            else:  # a grid cell of the map: events whose rounded coordinates are the cell's
+                mask |= np.isclose(np.round(lon, decimals), x, atol=1e-9) & np.isclose(np.round(lat, decimals), y, atol=1e-9)
     return df.loc[mask, schema.EVENT_ID].astype(str).tolist()
 
 

@@ -33,8 +33,9 @@ PACKAGE = "world-atlas@2.0.2"
 MEMBER = "package/countries-10m.json"
 OUT_FILE = Path(__file__).resolve().parents[1] / "assets" / "outlines.geojson"
 
-# The map's region (lon 33.5-36.5, lat 29-34) plus a margin so clipped edges fall outside any view.
-CLIP_BOX = (32.0, 28.0, 38.0, 34.5)  # west, south, east, north
+# The map's region (lon 33.5-36.5, lat 29-34) with a wide margin: a wide screen shows ~10 degrees of
+# longitude around it, and clipped edges must stay off screen.
+CLIP_BOX = (29.5, 27.0, 40.5, 35.5)  # west, south, east, north
 DECIMALS = 4  # ~10 m: finer than the 1:10m source
 
 Point = tuple[float, float]

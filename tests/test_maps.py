@@ -1,0 +1,143 @@
+"""The offline map: shipped outlines, located points with their ids, area-level events drawn apart."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.charts import ids_from_selection
+from dashboard.maps import OUTLINES_FILE, REGION, load_outlines, map_figure, split_located
+from data_prep import schema
+from tests.dashboard_fixture import load_events
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_events()
+
+
+def _kind(fig, kind: str) -> list:
+    return [t for t in fig.data if (t.meta or {}).get("kind") == kind]
+
+
+def test_shipped_outlines_hold_israel_gaza_and_the_west_bank() -> None:
+    collection = json.loads(OUTLINES_FILE.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    names = {f["properties"]["name"] for f in collection["features"]}
+    assert {"Israel", "Gaza Strip", "West Bank", "Egypt", "Jordan", "Lebanon", "Syria"} <= names
+    gaza = next(f for f in collection["features"] if f["properties"]["name"] == "Gaza Strip")
+    ring = gaza["geometry"]["coordinates"][0]
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    # The Strip is about 40 km long on the coast between Rafah (31.25 N) and Beit Hanoun (31.6 N).
+    assert 34.15 < min(lons) < max(lons) < 34.6 and 31.2 < min(lats) < max(lats) < 31.65
+    assert ring[0] == ring[-1]
+    assert OUTLINES_FILE.stat().st_size < 200_000
+    assert (OUTLINES_FILE.parent / "README.md").read_text(encoding="utf-8").count("Natural Earth") >= 1
+
+
+def test_map_draws_the_outlines_first(events: pd.DataFrame) -> None:
+    fig = map_figure(events)
+    outlines = _kind(fig, "outline")
+    assert {t.name for t in outlines} >= {"Israel", "Gaza Strip", "West Bank"}
+    assert fig.data[: len(outlines)] == tuple(outlines)  # beneath the events
+    assert all(t.fill == "toself" and t.hoverinfo == "skip" for t in outlines)
+
+
+def test_no_tile_server_or_geo_trace(events: pd.DataFrame) -> None:
+    fig = map_figure(events)
+    assert {t.type for t in fig.data} == {"scatter"}
+    assert "mapbox" not in fig.to_plotly_json()["layout"] and "map" not in fig.to_plotly_json()["layout"]
+
+
+def test_points_are_located_with_their_ids(events: pd.DataFrame) -> None:
+    fig = map_figure(events)
+    where = {}
+    for t in _kind(fig, "events"):
+        for i, x, y in zip(t.customdata, t.x, t.y):
+            where[i] = (x, y)
+    # E6 is area-level (Gaza Strip), E10 has no coordinates, E8 is located (Nablus) though undated.
+    assert set(where) == {"E1", "E2", "E3", "E4", "E5", "E7", "E8", "E9"}
+    assert where["E1"] == pytest.approx((35.2956, 32.4607))  # lon on x, lat on y
+
+
+def test_area_level_events_are_circles_not_pins(events: pd.DataFrame) -> None:
+    fig = map_figure(events)
+    (areas,) = _kind(fig, "areas")
+    assert [list(c) for c in areas.customdata] == [["area", 34.38, 31.4, "Gaza Strip"]]
+    assert areas.marker.size[0] >= 40 and "0.14" in areas.marker.color  # large and translucent
+    assert ids_from_selection(events, [{"customdata": list(areas.customdata[0])}]) == ["E6"]
+    gaza = next(t for t in _kind(fig, "outline") if t.name == "Gaza Strip")
+    israel = next(t for t in _kind(fig, "outline") if t.name == "Israel")
+    assert gaza.fillcolor != israel.fillcolor  # the area with area-level events is tinted
+
+
+def test_split_located(events: pd.DataFrame) -> None:
+    parts = split_located(events)
+    ids = events[schema.EVENT_ID].to_numpy()
+    assert list(ids[parts.area_level]) == ["E6"]
+    assert parts.unlocated == 1
+    assert "E10" not in ids[parts.precise]
+    relabelled = events.copy()
+    relabelled[schema.GEO_PRECISION] = pd.array([1] * len(events), dtype="Int64")
+    # A location that is an admin area is area-level whatever its geo_precision says.
+    assert list(ids[split_located(relabelled).area_level]) == ["E6"]
+
+
+def test_unlocated_events_are_counted_in_a_note(events: pd.DataFrame) -> None:
+    fig = map_figure(events)
+    assert "1 event without coordinates not shown" in fig.layout.title.subtitle.text
+    assert "1 area-level event drawn as circles on their area" in fig.layout.title.subtitle.text
+
+
+def test_view_is_centred_on_the_events_and_keeps_distances(events: pd.DataFrame) -> None:
+    fig = map_figure(events)
+    x0, x1 = fig.layout.xaxis.range
+    y0, y1 = fig.layout.yaxis.range
+    assert REGION[0] <= x0 < 34.38 and 35.2956 < x1 <= REGION[2]
+    assert REGION[1] <= y0 < 31.4 and 32.4607 < y1 <= REGION[3]
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians((y0 + y1) / 2)))
+    only_jenin = events[events[schema.EVENT_ID] == "E1"]
+    xr = map_figure(only_jenin).layout.xaxis.range
+    assert xr[0] < 35.2956 < xr[1] and xr[1] - xr[0] < 1  # zoomed in on one town
+
+
+def test_selected_points_are_ringed(events: pd.DataFrame) -> None:
+    fig = map_figure(events, selected=["E2"])
+    (ring,) = _kind(fig, "selected")
+    assert list(ring.customdata) == ["E2"]
+
+
+def test_many_events_become_one_marker_per_place(events: pd.DataFrame) -> None:
+    fig = map_figure(events, max_points=7)  # 8 precisely located events
+    assert not _kind(fig, "events")
+    places = _kind(fig, "places")
+    cells = [list(c) for t in places for c in t.customdata]
+    assert ["place", 34.4668, 31.5017] in cells  # Gaza City: E4 and E7
+    assert sum(len(t.x) for t in places) == 7  # 8 located events at 7 places
+    assert sorted(ids_from_selection(events, [{"customdata": ["place", 34.4668, 31.5017]}])) == ["E4", "E7"]
+    assert "8 events shown as one marker per place" in fig.layout.title.subtitle.text
+
+
+def test_too_many_places_are_gridded(events: pd.DataFrame) -> None:
+    fig = map_figure(events, max_points=3)
+    cells = [list(c) for t in _kind(fig, "places") for c in t.customdata]
+    assert ["cell", 34.5, 31.5, 1] in cells  # Gaza City (34.4668, 31.5017) in its 0.1-degree cell
+    assert all(c[0] == "cell" and round(c[1], 1) == c[1] and round(c[2], 1) == c[2] for c in cells)
+    assert sorted(ids_from_selection(events, [{"customdata": ["cell", 34.5, 31.5, 1]}])) == ["E4", "E7"]
+    hover = [h for t in _kind(fig, "places") for h in t.hovertext]
+    assert any(h.startswith("around Gaza City · 2 events") for h in hover)
+
+
+def test_map_payload_is_small_for_many_events(events: pd.DataFrame) -> None:
+    n = 30_000
+    frame = events.loc[np.arange(n) % len(events)].reset_index(drop=True)
+    frame[schema.EVENT_ID] = [f"X{i}" for i in range(n)]
+    assert len(map_figure(frame).to_json()) < 500_000
+
+
+def test_outlines_load_once() -> None:
+    assert load_outlines() is load_outlines()
