@@ -47,6 +47,7 @@ K_MEASURE = "v_measure"
 K_TAB = "v_tab"
 K_TAB_DEFAULT = "_tab_default"
 K_ONLY_SELECTED = "v_only_selected"
+K_SEL_VERSION = "_selection_version"  # bumped when the selection changes anywhere but in the table
 
 # Filter widgets: EventFilter field -> session key.
 MULTI_WIDGETS: dict[str, str] = {name: f"f_{name}" for name in filters.MULTI_FIELDS}
@@ -212,11 +213,13 @@ def _session_id() -> str:
 
 # --- selection ----------------------------------------------------------------------------
 
-def _set_selection(ids: Sequence[str]) -> None:
+def _set_selection(ids: Sequence[str], from_table: bool = False) -> None:
     ids = tuple(dict.fromkeys(str(i) for i in ids))
     focus = st.session_state.get(K_FOCUS)
     st.session_state[K_SELECTED] = ids
     st.session_state[K_FOCUS] = focus if focus in ids else (ids[0] if ids else None)
+    if not from_table:  # the table is redrawn with the new selection ticked
+        st.session_state[K_SEL_VERSION] = st.session_state.get(K_SEL_VERSION, 0) + 1
 
 
 def _on_chart_select(key: str, frame: pd.DataFrame, lane_by: str) -> None:
@@ -229,7 +232,7 @@ def _on_chart_select(key: str, frame: pd.DataFrame, lane_by: str) -> None:
 def _on_table_select(key: str, shown_ids: list[str]) -> None:
     event = st.session_state.get(key)
     rows = list(event["selection"]["rows"]) if event else []
-    _set_selection([shown_ids[i] for i in rows if 0 <= i < len(shown_ids)])
+    _set_selection([shown_ids[i] for i in rows if 0 <= i < len(shown_ids)], from_table=True)
 
 
 def _clear_selection() -> None:
@@ -502,11 +505,16 @@ def _tab_table(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]
     shown = frame[S.EVENT_ID].astype(str).tolist()
     if len(filtered) > MAX_TABLE_ROWS and not only:
         st.caption(f"Showing the latest {MAX_TABLE_ROWS:,} of {len(filtered):,} events; the Export tab has them all.")
-    # The key changes with the rows shown, so a stale row selection never points at another event.
-    key = f"events_table_{hash((len(filtered), tuple(shown[:50]), tuple(shown[-50:]), bool(only)))}"
+    # The key changes with the rows shown (a stale row selection must never point at another event)
+    # and with selections made elsewhere, so the table opens with those events ticked.
+    rows_key = hash((len(filtered), tuple(shown[:50]), tuple(shown[-50:]), bool(only)))
+    key = f"events_table_{rows_key}_{st.session_state.get(K_SEL_VERSION, 0)}"
+    wanted = set(selected)
+    ticked = [i for i, event_id in enumerate(shown) if event_id in wanted]
     st.dataframe(
         frame, key=key, on_select=partial(_on_table_select, key, shown), selection_mode="multi-row",
-        hide_index=True, placeholder="–", height=520,
+        selection_default={"selection": {"rows": ticked}} if ticked else None,
+        hide_index=True, placeholder="–", height="auto" if len(frame) <= 15 else 560,
         column_config={
             S.EVENT_DATE: st.column_config.DateColumn("date", format="YYYY-MM-DD"),
             S.DATE_PRECISION: "precision",

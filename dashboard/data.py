@@ -64,6 +64,7 @@ def stamp(folder: Path) -> Stamp:
 @st.cache_resource(max_entries=2, show_spinner="Loading the event table…")
 def _load(folder: str, key: Stamp) -> Tables:
     events, mentions, articles = io.load_outputs(folder)
+    events = filters.prepare_events(events)  # one-time rechunking that makes every filter change fast
     LOGGER.info("loaded %d events, %d mentions, %d articles from %s", len(events), len(mentions), len(articles), folder)
     return Tables(Path(folder), events, mentions, articles, filters.filter_options(events), key)
 
