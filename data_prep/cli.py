@@ -10,7 +10,7 @@ from pathlib import Path
 from . import io
 from . import schema as S
 from . import settings
-from .pipeline import BuildResult, build_event_table
+from .pipeline import BuildResult, build_to_folder
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -61,12 +61,12 @@ def run_build(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.inputs if not p.exists()]
     if missing:
         raise CliError(f"no such file or folder: {', '.join(missing)}")
-    result = build_event_table(args.inputs, progress=not args.quiet and sys.stderr.isatty())
+    # Writes the folder as it goes (texts are never all in memory), and nothing when no article could be processed.
+    result = build_to_folder(args.inputs, args.out, progress=not args.quiet and sys.stderr.isatty())
     if result.processed == 0:
         reasons = "; ".join(f"{r.file}: {r.reason}" for r in result.rejects[:5]) or "no input files found"
         print(f"error: no article could be processed ({reasons})", file=sys.stderr)
         return EXIT_NOTHING
-    io.write_outputs(args.out, result.events, result.mentions, result.articles)
     print(summary(result, args.out))
     return EXIT_OK
 

@@ -388,8 +388,81 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     _csv_ready(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
+class TextSpool:
+    """Texts parked in an anonymous temporary file, in order, and read back in batches.
+
+    A build keeps every article's text until the merge has counted its events; parked here
+    they cost disk, not memory. The file is deleted when the spool is closed.
+    """
+
+    _LENGTH = 8  # bytes of each text's length prefix
+
+    def __init__(self, folder: PathLike | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix=".texts.", dir=folder)
+        self.count = 0
+
+    def append(self, text: str) -> None:
+        data = text.encode("utf-8", "surrogatepass")
+        self._file.seek(0, os.SEEK_END)  # a batch read may have left the position anywhere
+        self._file.write(len(data).to_bytes(self._LENGTH, "little"))
+        self._file.write(data)
+        self.count += 1
+
+    def batches(self, size: int) -> Iterator[list[str]]:
+        """The texts in the order appended, `size` at a time (the spool can be read more than once)."""
+        self._file.flush()
+        position, left = 0, self.count
+        while left:
+            self._file.seek(position)  # appends between batches move the file position
+            batch = []
+            for _ in range(min(size, left)):
+                length = int.from_bytes(self._file.read(self._LENGTH), "little")
+                batch.append(self._file.read(length).decode("utf-8", "surrogatepass"))
+            position, left = self._file.tell(), left - len(batch)
+            yield batch
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> "TextSpool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _write_article_parts(parts: Iterable[pd.DataFrame], csv_path: Path, parquet_path: Path) -> int:
+    """Write the articles table part by part into one CSV (no text) and one Parquet file; returns the row count."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer: pq.ParquetWriter | None = None
+    rows = 0
+    try:
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            for part in parts:
+                part = schema.conform_articles(_join_lists(part), with_text=True)
+                if writer is None:
+                    table = pa.Table.from_pandas(part, preserve_index=False)
+                    writer = pq.ParquetWriter(parquet_path, table.schema)
+                else:
+                    table = pa.Table.from_pandas(part, schema=writer.schema, preserve_index=False)
+                writer.write_table(table)
+                _csv_ready(part[list(schema.ARTICLE_COLUMNS)]).to_csv(
+                    handle, index=False, header=rows == 0, lineterminator="\n")
+                rows += len(part)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:  # no parts: an empty table, written as a frame would be
+        empty = schema.conform_articles(pd.DataFrame(columns=list(schema.ARTICLE_TEXT_COLUMNS)))
+        _write_csv(empty[list(schema.ARTICLE_COLUMNS)], csv_path)
+        _write_parquet(empty, parquet_path)
+    return rows
+
+
 def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFrame,
-                  articles: pd.DataFrame) -> list[Path]:
+                  articles: pd.DataFrame | Iterable[pd.DataFrame]) -> list[Path]:
     """Write the output tables into `out_dir`, all or nothing.
 
     Every file is first written into a temporary sibling folder; only when all are written is
@@ -400,7 +473,9 @@ def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFram
         out_dir: the output folder (created if missing).
         events: the event table (list cells are joined with ";").
         mentions: the mention table.
-        articles: the articles table with text (see `articles_frame`).
+        articles: the articles table with text (see `articles_frame`), or an iterable of its
+            consecutive parts, written one at a time so that a large corpus's texts need never
+            be in memory together (the iterable is consumed once).
 
     Returns:
         The paths written.
@@ -409,28 +484,41 @@ def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFram
     # Conform first: a schema error must surface before anything is written.
     events = schema.conform_events(_join_lists(events))
     mentions = schema.conform_mentions(_join_lists(mentions))
-    articles = schema.conform_articles(_join_lists(articles), with_text=True)
     plan: list[tuple[str, Callable[[pd.DataFrame, Path], None], pd.DataFrame]] = [
         (settings.EVENTS_PARQUET, _write_parquet, events),
         (settings.EVENTS_CSV, _write_csv, events),
         (settings.MENTIONS_PARQUET, _write_parquet, mentions),
-        (settings.ARTICLES_CSV, _write_csv, articles[list(schema.ARTICLE_COLUMNS)]),
-        (settings.ARTICLES_PARQUET, _write_parquet, articles),
     ]
+    parts: Iterable[pd.DataFrame] | None = None
+    if isinstance(articles, pd.DataFrame):
+        articles = schema.conform_articles(_join_lists(articles), with_text=True)
+        plan += [
+            (settings.ARTICLES_CSV, _write_csv, articles[list(schema.ARTICLE_COLUMNS)]),
+            (settings.ARTICLES_PARQUET, _write_parquet, articles),
+        ]
+    else:
+        parts = articles  # conformed part by part as written (still before anything is moved)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
         for name, writer, frame in plan:
             writer(frame, staging / name)
+        names = [name for name, _, _ in plan]
+        if parts is not None:
+            article_rows = _write_article_parts(parts, staging / settings.ARTICLES_CSV,
+                                                staging / settings.ARTICLES_PARQUET)
+            names += [settings.ARTICLES_CSV, settings.ARTICLES_PARQUET]
+        else:
+            article_rows = len(articles)  # type: ignore[arg-type]
         out_dir.mkdir(exist_ok=True)
         written = []
-        for name, _, _ in plan:
+        for name in names:
             os.replace(staging / name, out_dir / name)
             written.append(out_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     LOGGER.info("wrote %d events, %d mentions, %d articles to %s", len(events), len(mentions),
-                len(articles), out_dir)
+                article_rows, out_dir)
     return written
 
 

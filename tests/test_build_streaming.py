@@ -1,0 +1,132 @@
+"""The streaming build: `build_to_folder` writes what `build_event_table` + `io.write_outputs` write,
+without keeping the texts; texts parked in a spool; the articles table written part by part."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from data_prep import io, pipeline, schema, settings
+from data_prep.models import Article, Reject
+
+from .conftest import FIXTURES, SEEDS
+
+INPUTS = FIXTURES / "inputs"
+TABLE_FILES = (settings.EVENTS_PARQUET, settings.EVENTS_CSV, settings.MENTIONS_PARQUET,
+               settings.ARTICLES_CSV, settings.ARTICLES_PARQUET)
+
+
+@pytest.fixture(scope="module")
+def both_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[pipeline.BuildResult, Path,
+                                                                   pipeline.BuildResult, Path]:
+    """The seeds and the input fixtures (every format, bad files, records) built both ways,
+    with parts of two articles so that the streamed table has many parts."""
+    root = tmp_path_factory.mktemp("builds")
+    in_memory = pipeline.build_event_table([SEEDS, INPUTS])
+    io.write_outputs(root / "in_memory", in_memory.events, in_memory.mentions, in_memory.articles)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "TEXT_BATCH", 2)
+        streamed = pipeline.build_to_folder([SEEDS, INPUTS], root / "streamed")
+    return in_memory, root / "in_memory", streamed, root / "streamed"
+
+
+def test_streamed_folder_holds_the_same_tables(both_builds) -> None:
+    in_memory, memory_dir, _, streamed_dir = both_builds
+    assert in_memory.rejects and in_memory.processed > 10  # the comparison covers refusals and many articles
+    for expected, got in zip(io.load_outputs(memory_dir), io.load_outputs(streamed_dir)):
+        pd.testing.assert_frame_equal(got, expected)
+    for name in (settings.EVENTS_CSV, settings.ARTICLES_CSV):
+        assert (streamed_dir / name).read_bytes() == (memory_dir / name).read_bytes(), name
+
+
+def test_streamed_articles_parquet_is_written_in_parts(both_builds) -> None:
+    in_memory, _, _, streamed_dir = both_builds
+    parquet = pq.ParquetFile(streamed_dir / settings.ARTICLES_PARQUET)
+    kept = in_memory.processed
+    assert parquet.metadata.num_rows == len(in_memory.articles)
+    # Two texts per part, then one part with the rejected inputs' rows.
+    assert parquet.metadata.num_row_groups == (kept + 1) // 2 + 1
+
+
+def test_streamed_result_has_the_articles_table_without_text(both_builds) -> None:
+    in_memory, _, streamed, _ = both_builds
+    pd.testing.assert_frame_equal(streamed.events, in_memory.events)
+    pd.testing.assert_frame_equal(streamed.mentions, in_memory.mentions)
+    assert tuple(streamed.articles.columns) == schema.ARTICLE_COLUMNS
+    pd.testing.assert_frame_equal(streamed.articles, in_memory.articles[list(schema.ARTICLE_COLUMNS)])
+    assert streamed.rejects == in_memory.rejects
+
+
+def test_in_memory_texts_are_the_articles_texts(both_builds) -> None:
+    in_memory, _, _, _ = both_builds
+    articles, _ = io.read_articles([SEEDS, INPUTS])
+    by_id = {a.article_id: a.text for a in articles}
+    table = in_memory.articles
+    kept = table[table[schema.STATUS] != schema.STATUS_REJECTED]
+    assert kept[schema.TEXT].tolist() == [by_id[i] for i in kept[schema.ARTICLE_ID]]
+    assert table.loc[table[schema.STATUS] == schema.STATUS_REJECTED, schema.TEXT].isna().all()
+
+
+def test_build_from_articles_takes_any_iterable() -> None:
+    articles = [
+        Article("a1", "one.txt", "Israeli forces raided Jenin on Tuesday, killing two people.",
+                published=pd.Timestamp("2023-01-26").date()),
+        Article("a1", "copy.txt", "Israeli forces raided Jenin on Tuesday, killing two people."),
+    ]
+    result = pipeline.build_from_articles(iter(articles), [Reject("bad.txt", "empty file")])
+    assert result.articles[schema.FILE].tolist() == ["one.txt", "bad.txt", "copy.txt"]
+    assert result.articles[schema.TEXT].tolist()[0] == articles[0].text
+    assert [r.reason for r in result.rejects] == ["empty file", "same text as an article already read (id a1)"]
+
+
+def test_nothing_processed_writes_nothing(tmp_path: Path) -> None:
+    result = pipeline.build_to_folder([INPUTS / "empty.txt", INPUTS / "binary.txt"], tmp_path / "out")
+    assert result.processed == 0
+    assert [(r.file, r.reason) for r in result.rejects] == [
+        ("empty.txt", io.EMPTY_FILE), ("binary.txt", io.BINARY_FILE)]
+    assert list(tmp_path.iterdir()) == []  # no folder, no spool file left behind
+
+
+def test_a_failing_part_leaves_the_previous_tables(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pipeline.build_to_folder(SEEDS / "000_89c3fab89abc628c.txt", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    built = pipeline.build_event_table(SEEDS)
+
+    def parts():
+        yield built.articles.iloc[:2]
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left on device"):
+        io.write_outputs(out, built.events, built.mentions, parts())
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_part_with_an_unknown_column_writes_nothing(tmp_path: Path) -> None:
+    built = pipeline.build_event_table(SEEDS)
+    parts = [built.articles.iloc[:2], built.articles.iloc[2:].assign(surprise=1)]
+    with pytest.raises(schema.SchemaError, match="unknown columns: surprise"):
+        io.write_outputs(tmp_path / "out", built.events, built.mentions, iter(parts))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_parts_write_an_empty_articles_table(tmp_path: Path) -> None:
+    io.write_outputs(tmp_path, schema.empty_events(), pd.DataFrame(columns=list(schema.MENTION_COLUMNS)), iter([]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(TABLE_FILES)
+    _, _, articles = io.load_outputs(tmp_path)
+    assert articles.empty and tuple(articles.columns) == schema.ARTICLE_TEXT_COLUMNS
+
+
+def test_text_spool_gives_texts_back_in_order(tmp_path: Path) -> None:
+    texts = ["Gaza — “quoted” İstanbul", "", "x" * 70_000, "last\nline", "emoji 🚀"]
+    with io.TextSpool(tmp_path) as spool:
+        for text in texts:
+            spool.append(text)
+        assert [len(b) for b in spool.batches(2)] == [2, 2, 1]
+        assert [t for b in spool.batches(2) for t in b] == texts  # can be read again
+        spool.append("after")
+        assert [t for b in spool.batches(10) for t in b] == [*texts, "after"]
+        assert list(tmp_path.iterdir()) == []  # anonymous: nothing to clean up by name
