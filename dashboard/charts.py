@@ -329,20 +329,16 @@ def timeline_figure(
     return fig
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _timeline_title(n_days: int, n_ranges: int, undated: int, lane_by: str, freq: str | None) -> tuple[str, list[str]]:
     """Title and subtitle notes: what is drawn, and what is drawn apart or left out."""
-    title = f"{_plural(n_days, 'event')} by {lane_by.lower()}"
+    title = f"{style.plural(n_days, 'event')} by {lane_by.lower()}"
     notes = []
     if freq:
         notes.append(f"counted per {FREQ_WORDS[freq]} (marker size = events; narrow the dates for detail)")
     else:
         notes.append("open markers and bars: approximate dates")
     if n_ranges:
-        notes.append(f"{_plural(n_ranges, 'multi-day toll')} in their own lane"
+        notes.append(f"{style.plural(n_ranges, 'multi-day toll')} in their own lane"
                      + (f" (the {MAX_RANGE_INTERVALS} largest drawn)" if freq and n_ranges > MAX_RANGE_INTERVALS else ""))
     if undated:
         notes.append(f"{undated:,} undated not shown")
@@ -418,7 +414,7 @@ def _binned_timeline(
             detail = ", ".join(f"{names[j]} {mix[j]:,}" for j in order if mix[j])
             period = f"{word.capitalize()} of {first_iso[i]}" + (f" to {last_iso[i]}" if freq != "D" else "")
             hover.append(style.escape(
-                f"{period} · {all_labels[l_idx[i]]} · {_plural(int(counts[i]), 'event')} ({detail})"
+                f"{period} · {all_labels[l_idx[i]]} · {style.plural(int(counts[i]), 'event')} ({detail})"
                 f" · {int(killed[b_idx[i], l_idx[i]]):,} killed"
             ))
         fig.add_trace(go.Scatter(
@@ -553,7 +549,10 @@ def aggregate_counts(df: pd.DataFrame, freq: str = "W", measure: str = "events")
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be events or fatalities, not {measure!r}")
-    mask = split_for_counts(df, freq).mask
+    return _aggregate(df, freq, measure, split_for_counts(df, freq).mask)
+
+
+def _aggregate(df: pd.DataFrame, freq: str, measure: str, mask: np.ndarray) -> pd.DataFrame:
     best, _, _ = _dates(df)
     type_codes, type_names = pd.factorize(df[schema.EVENT_TYPE].fillna(style.OTHER_TYPE))
     values = (
@@ -588,8 +587,10 @@ def _counts_range(periods: pd.Series, freq: str) -> list[str] | None:
 
 def counts_figure(df: pd.DataFrame, freq: str = "W", measure: str = "events") -> go.Figure:
     """Stacked bars per day/week/month by event type; what is left out is said in the title."""
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be events or fatalities, not {measure!r}")
     split = split_for_counts(df, freq)
-    table = aggregate_counts(df, freq, measure)
+    table = _aggregate(df, freq, measure, split.mask)
     table = table[table[measure] > 0]  # a type with no deaths in a period adds nothing to see
     word = FREQ_WORDS[freq]
     fig = go.Figure()
@@ -611,13 +612,13 @@ def counts_figure(df: pd.DataFrame, freq: str = "W", measure: str = "events") ->
     notes = []
     if split.ranges:
         notes.append(
-            f"excluding {_plural(split.ranges, 'multi-day toll')}"
+            f"excluding {style.plural(split.ranges, 'multi-day toll')}"
             + (f" ({split.range_fatalities:,} killed)" if split.range_fatalities else "")
         )
     if split.vague:
-        notes.append(f"{_plural(split.vague, 'event')} dated only to the month counted per month only")
+        notes.append(f"{style.plural(split.vague, 'event')} dated only to the month counted per month only")
     if split.undated:
-        notes.append(f"{_plural(split.undated, 'undated event')} not counted")
+        notes.append(f"{style.plural(split.undated, 'undated event')} not counted")
     fig.update_layout(
         title=style.title(f"{what} per {word} by type", notes),
         font={"family": style.FONT},

@@ -281,22 +281,31 @@ def facet_counts(df: pd.DataFrame, f: EventFilter) -> dict[str, int]:
     return counts
 
 
-def _exploded_values(df: pd.DataFrame, name: str) -> pd.Series:
-    """The option values of one multi-valued field, one row per (event, value); index = event row."""
+_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "event_types": (schema.EVENT_TYPE,), "sub_event_types": (schema.SUB_EVENT_TYPE,),
+    "actors": (schema.ACTOR1, schema.ACTOR2), "locations": (schema.LOCATION,), "areas": (schema.ADMIN1,),
+    "outlets": (schema.SOURCE,), "precisions": (schema.DATE_PRECISION,),
+    "review_statuses": (schema.REVIEW_STATUS,), "reviewers": (schema.REVIEWER,),
+}
+
+
+def _exploded_values(df: pd.DataFrame, name: str, keep: np.ndarray) -> pd.Series:
+    """The option values of one multi-valued field for the rows under `keep`, one per (event, value)."""
+    columns = _FIELD_COLUMNS[name]
+    if any(c not in df for c in columns):
+        return pd.Series(dtype="string")
+    sub = df.loc[keep, list(columns)]  # only the field's columns: never copy the whole frame
     if name == "actors":
-        first, second = df[schema.ACTOR1], df[schema.ACTOR2]
+        first, second = sub[schema.ACTOR1], sub[schema.ACTOR2]
         return pd.concat([first, second.mask((second == first).fillna(False))])
+    values = sub[columns[0]]
     if name == "outlets":
-        return df[schema.SOURCE].str.split(schema.LIST_SEPARATOR).explode().str.strip()
+        return values.str.split(schema.LIST_SEPARATOR).explode().str.strip()
     if name == "precisions":
-        return df[schema.DATE_PRECISION].fillna(schema.PRECISION_UNKNOWN)
+        return values.fillna(schema.PRECISION_UNKNOWN)
     if name == "review_statuses":
-        return df[schema.REVIEW_STATUS].fillna(schema.STATUS_UNREVIEWED) if schema.REVIEW_STATUS in df else pd.Series(dtype="string")
-    column = {
-        "event_types": schema.EVENT_TYPE, "sub_event_types": schema.SUB_EVENT_TYPE,
-        "locations": schema.LOCATION, "areas": schema.ADMIN1, "reviewers": schema.REVIEWER,
-    }[name]
-    return df[column] if column in df else pd.Series(dtype="string")
+        return values.fillna(schema.STATUS_UNREVIEWED)
+    return values
 
 
 def facet_value_counts(df: pd.DataFrame, f: EventFilter, name: str) -> dict[str, int]:
@@ -309,7 +318,7 @@ def facet_value_counts(df: pd.DataFrame, f: EventFilter, name: str) -> dict[str,
         raise ValueError(f"not a multi-valued filter field: {name}")
     masks = _field_masks(df, f)
     keep = _combine((m for k, m in masks.items() if k != name), len(df))
-    values = _exploded_values(df.loc[keep], name).dropna()
+    values = _exploded_values(df, name, keep).dropna()
     values = values[values != ""]
     counts = values.value_counts()
     items = sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))

@@ -212,10 +212,6 @@ def _group_by_place(df: pd.DataFrame, mask: np.ndarray, decimals: int | None = N
     )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _customdata(kind: str, lon: np.ndarray, lat: np.ndarray, *more: np.ndarray) -> np.ndarray:
     """[[kind, lon, lat, ...], ...] as one object array (Plotly validates arrays far faster than lists)."""
     columns = [np.full(len(lon), kind, dtype=object), lon.astype(object), lat.astype(object), *more]
@@ -232,7 +228,7 @@ def _place_traces(df: pd.DataFrame, mask: np.ndarray, max_points: int) -> list[g
     sizes = style.size_by_count(groups.events)
     near = "" if cell is None else "around "
     hover = np.array([
-        style.escape(f"{near}{name} · {_plural(int(n), 'event')} ({detail}) · {k:,} killed")
+        style.escape(f"{near}{name} · {style.plural(int(n), 'event')} ({detail}) · {k:,} killed")
         for name, n, detail, k in zip(groups.name, groups.events, groups.detail, groups.killed)
     ], dtype=object)
     top = np.array(groups.top_type, dtype=object)
@@ -258,7 +254,7 @@ def _area_trace(df: pd.DataFrame, mask: np.ndarray) -> go.Scatter | None:
         return None
     groups = _group_by_place(df, mask)
     hover = np.array([
-        style.escape(f"{name} (whole area, no precise place) · {_plural(int(n), 'event')} ({detail}) · {k:,} killed")
+        style.escape(f"{name} (whole area, no precise place) · {style.plural(int(n), 'event')} ({detail}) · {k:,} killed")
         for name, n, detail, k in zip(groups.name, groups.events, groups.detail, groups.killed)
     ], dtype=object)
     size = 46 + 40 * np.sqrt(groups.events / max(int(groups.events.max()), 1))
@@ -336,11 +332,11 @@ def map_figure(df: pd.DataFrame, selected: Collection[str] = (), max_points: int
     if n_precise > max_points:
         notes.append(f"{n_precise:,} events shown as one marker per place")
     if n_area:
-        notes.append(f"{_plural(n_area, 'area-level event')} drawn as circles on their area")
+        notes.append(f"{style.plural(n_area, 'area-level event')} drawn as circles on their area")
     if parts.unlocated:
-        notes.append(f"{_plural(parts.unlocated, 'event')} without coordinates not shown")
+        notes.append(f"{style.plural(parts.unlocated, 'event')} without coordinates not shown")
     fig.update_layout(
-        title=style.title(f"{_plural(len(df), 'event')} on the map", notes),
+        title=style.title(f"{style.plural(len(df), 'event')} on the map", notes),
         font={"family": style.FONT},
         height=680,
         margin={"l": 10, "r": 10, "t": 70, "b": 10},

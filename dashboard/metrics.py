@@ -57,13 +57,19 @@ def _low_high(df: pd.DataFrame, low_col: str, high_col: str) -> tuple[pd.Series,
     return low, high
 
 
-def _distinct_parts(series: pd.Series) -> int:
-    """Distinct non-empty items across cells holding several values joined by LIST_SEPARATOR."""
+def _distinct_parts(series: pd.Series, few_cells: bool = False) -> int:
+    """Distinct non-empty items across cells holding several values joined by LIST_SEPARATOR.
+
+    `few_cells`: the column has few distinct cells (outlet lists), so dedupe cells before splitting.
+    """
     if not len(series):
         return 0
     # pyarrow split + flatten + unique: ~0.25 s for 1M cells, where Python splitting takes seconds.
     cells = pa.array(series.array) if hasattr(series.array, "__arrow_array__") else pa.array(series.to_numpy(dtype=object), type=pa.string())
-    parts = pc.utf8_trim_whitespace(pc.list_flatten(pc.split_pattern(pc.drop_null(cells), schema.LIST_SEPARATOR)))
+    cells = pc.drop_null(cells)
+    if few_cells:
+        cells = pc.unique(cells)
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(pc.split_pattern(cells, schema.LIST_SEPARATOR)))
     distinct = pc.unique(parts)
     return int(len(distinct) - pc.sum(pc.equal(distinct, "")).as_py()) if len(distinct) else 0
 
@@ -87,7 +93,7 @@ def headline(df: pd.DataFrame) -> Headline:
         injuries_low=_int_sum(inj_low),
         injuries_high=_int_sum(inj_high),
         articles=_distinct_parts(df[schema.ARTICLE_IDS]),
-        outlets=_distinct_parts(df[schema.SOURCE]),
+        outlets=_distinct_parts(df[schema.SOURCE], few_cells=True),
         contested=int(df[schema.CONTESTED].fillna(False).to_numpy(dtype=bool).sum()),
         range_events=int(is_range.sum()),
         range_fatalities_low=_int_sum(fat_low[is_range]),

@@ -64,6 +64,11 @@ def size_by_count(counts: np.ndarray, largest: int | None = None, biggest: float
     return smallest + (biggest - smallest) * np.sqrt(counts / top)
 
 
+def plural(n: int, word: str) -> str:
+    """'1 event', '2,400 events'."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _date(value: object) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
