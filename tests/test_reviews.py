@@ -231,7 +231,7 @@ def test_split_makes_one_event_per_detached_mention(store: r.ReviewStore) -> Non
     action = store.split(tables(store).ref("E1"), "Ana", note="Two strikes, two towns.")
     assert (action.action, action.new_value) == ("split", ["m2"])
     out = tables(store)
-    assert out.events[s.EVENT_ID].tolist() == ["E1", "split:m2", "E2", "E3"]
+    assert out.events[s.EVENT_ID].tolist() == ["E1", "E2", "E3", "split:m2"]
     parent, child = row(out.events, "E1"), row(out.events, "split:m2")
     assert (parent[s.SOURCE_FILES], parent[s.MENTION_COUNT], parent[s.REVIEW_STATUS]) == ("a1.txt", 1, "verified")
     assert (child[s.LOCATION], child[s.FATALITIES], child[s.INJURIES], child[s.SOURCE_FILES]) == (
@@ -551,3 +551,28 @@ def test_history_table_reads_as_sentences(store: r.ReviewStore) -> None:
         ["Cy", "E1", "reverted fatalities to the machine value (was 4)", ""],
         ["Cy", "article a1", "publication date of a1: 2023-01-27 → 2023-01-28", ""],
     ]
+
+
+def test_reviewed_with_dates_rebuilds_only_when_a_date_is_corrected(store: r.ReviewStore) -> None:
+    articles = pd.concat([fx.articles(), s.conform_articles(pd.DataFrame([
+        {s.FILE: "broken.pdf", s.STATUS: s.STATUS_REJECTED, s.REASON: "unsupported file type .pdf"}]))],
+        ignore_index=True)
+    calls: list[dict] = []
+
+    def rebuild(machine_articles: pd.DataFrame, dates):
+        calls.append(dict(dates))
+        given = io.articles_from_frame(machine_articles)
+        built = _fake_pipeline(r.with_dates(given, dates))
+        return SimpleNamespace(events=built.events, mentions=built.mentions,
+                               articles=io.articles_frame(r.with_dates(given, dates)))
+
+    plain = r.reviewed_with_dates(fx.events(), fx.mentions(), articles, store, rebuild)
+    assert calls == [] and plain.articles is articles
+    assert plain.events[s.EVENT_ID].tolist() == ["E1", "E2", "E3"]
+
+    store.set_published("a3", date(2023, 1, 29), "Ana")
+    out = r.reviewed_with_dates(fx.events(), fx.mentions(), articles, store, rebuild)
+    assert calls == [{"a3": date(2023, 1, 29)}]
+    assert out.events[s.EVENT_ID].tolist() == ["a1@2023-01-26", "a2@2023-01-27", "a3@2023-01-28"]
+    assert out.articles[s.FILE].tolist() == ["a1.txt", "a2.txt", "a3.txt", "broken.pdf"]
+    assert out.articles[s.PUBLISHED_ORIGIN].tolist()[:3] == ["header", "header", "override"]
