@@ -5,9 +5,11 @@
 
 Targets (from the issue): with 1,000,000 events the first load takes <= 5 s, every filter change
 re-renders in <= 1 s on a 2-core machine, and the browser never receives more than a few MB.
-"First load" = read events.parquet + conform to the schema + prepare_events + filter options + headline + the
-three figures serialised to JSON (what st.plotly_chart sends). "Filter change" = apply_filters +
-headline + facet counts + the three figures serialised. Each step is the median of --runs runs.
+"First load" = read events.parquet + conform to the schema + prepare_events + filter options +
+headline + the three figures serialised to JSON (what st.plotly_chart sends). "Filter change" =
+filter_with_counts (filtered rows + per-widget counts) + headline + the figures serialised: all
+three, and the open tab alone (the page draws only the open tab). Each step is the median of
+--runs runs; the load average is recorded, since other work on the machine skews every figure.
 Prints a table and writes benchmarks/out/dashboard.json. Streamlit's own overhead (websocket,
 widget diffing) and the browser's drawing time are not included.
 """
@@ -33,7 +35,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from dashboard import charts, maps, metrics  # noqa: E402
-from dashboard.filters import EventFilter, apply_filters, facet_counts, filter_options, prepare_events  # noqa: E402
+from dashboard.filters import (  # noqa: E402
+    EventFilter, all_facet_value_counts, filter_options, filter_with_counts, prepare_events,
+)
 from data_prep import schema, settings  # noqa: E402
 
 LOGGER = logging.getLogger("bench_dashboard")
@@ -102,7 +106,8 @@ def run(data_dir: Path, runs: int) -> dict[str, Any]:
     first_load = load_s + options_s + headline_s + sum(figures[k]["build_s"] + figures[k]["json_s"] for k in default_view)
     results: dict[str, Any] = {
         "events": len(df),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "pandas": pd.__version__},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "pandas": pd.__version__,
+                    "load_average_before": os.getloadavg()},
         "runs": runs,
         "read_parquet_s": read_s,
         "load_and_conform_s": load_s,
@@ -115,24 +120,28 @@ def run(data_dir: Path, runs: int) -> dict[str, Any]:
         "filter_change_target_s": FILTER_CHANGE_TARGET,
     }
     for label, f in FILTER_CHANGES:
-        apply_s, filtered = _median(lambda f=f: apply_filters(df, f), runs)
+        apply_s, (filtered, _) = _median(lambda f=f: filter_with_counts(df, f), runs)
         head_s, _ = _median(lambda: metrics.headline(filtered), runs)
-        facets_s, _ = _median(lambda f=f: facet_counts(df, f), runs)
+        options_s, _ = _median(lambda f=f: all_facet_value_counts(df, f), runs)
         figs = _figures(filtered, runs)
-        total = apply_s + head_s + facets_s + sum(figs[k]["build_s"] + figs[k]["json_s"] for k in default_view)
+        costs = {k: figs[k]["build_s"] + figs[k]["json_s"] for k in default_view}
+        base = apply_s + head_s
         results["filter_changes"].append({
-            "filter": label, "events": len(filtered), "apply_s": apply_s, "headline_s": head_s,
-            "facet_counts_s": facets_s, "figures": figs, "total_s": total,
+            "filter": label, "events": len(filtered), "filter_and_counts_s": apply_s, "headline_s": head_s,
+            "option_counts_s": options_s, "figures": figs,
+            "total_s": base + sum(costs.values()),  # all three figures
+            "one_tab_s": base + max(costs.values()),  # the page draws only the open tab
             "browser_mb": sum(figs[k]["mb"] for k in default_view),
         })
-        LOGGER.info("%-30s %9d events  %.3f s", label, len(filtered), total)
+        LOGGER.info("%-30s %9d events  %.3f s", label, len(filtered), base + sum(costs.values()))
     return results
 
 
 def table(results: dict[str, Any]) -> str:
     """The results as a plain-text table."""
     lines = [
-        f"{results['events']:,} events, median of {results['runs']} runs, {results['machine']['cpus']} CPUs",
+        f"{results['events']:,} events, median of {results['runs']} runs, {results['machine']['cpus']} CPUs, "
+        f"load average before {results['machine']['load_average_before'][0]:.1f}",
         "",
         f"read events.parquet          {results['read_parquet_s']:7.3f} s",
         f"read + conform + prepare     {results['load_and_conform_s']:7.3f} s",
@@ -143,18 +152,25 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"figure {name:<21} {fig['build_s']:7.3f} s build  {fig['json_s']:6.3f} s to_json  {fig['mb']:6.2f} MB")
     verdict = "ok" if results["first_load_s"] <= FIRST_LOAD_TARGET else "OVER TARGET"
     lines += [f"FIRST LOAD                   {results['first_load_s']:7.3f} s  (target {FIRST_LOAD_TARGET:.0f} s: {verdict})", ""]
-    lines.append(f"{'filter change':<30} {'events':>9} {'apply':>7} {'head':>6} {'facets':>6} {'timeline':>8} {'counts':>7} {'map':>6} {'total':>7} {'MB':>6}")
+    lines.append(
+        f"{'filter change':<30} {'events':>9} {'filter':>7} {'head':>6} {'timeline':>8} {'counts':>7} {'map':>6}"
+        f" {'all 3':>7} {'1 tab':>7} {'MB':>6} {'options':>8}"
+    )
     for row in results["filter_changes"]:
         figs = row["figures"]
         cost = {k: figs[k]["build_s"] + figs[k]["json_s"] for k in ("timeline", "counts", "map")}
-        flag = "" if row["total_s"] <= FILTER_CHANGE_TARGET else "  OVER TARGET"
+        flag = "" if row["total_s"] <= FILTER_CHANGE_TARGET else "  over"
         lines.append(
-            f"{row['filter']:<30} {row['events']:>9,} {row['apply_s']:7.3f} {row['headline_s']:6.3f} "
-            f"{row['facet_counts_s']:6.3f} {cost['timeline']:8.3f} {cost['counts']:7.3f} {cost['map']:6.3f} "
-            f"{row['total_s']:7.3f} {row['browser_mb']:6.2f}{flag}"
+            f"{row['filter']:<30} {row['events']:>9,} {row['filter_and_counts_s']:7.3f} {row['headline_s']:6.3f} "
+            f"{cost['timeline']:8.3f} {cost['counts']:7.3f} {cost['map']:6.3f} "
+            f"{row['total_s']:7.3f} {row['one_tab_s']:7.3f} {row['browser_mb']:6.2f} {row['option_counts_s']:8.3f}{flag}"
         )
     worst = max(r["total_s"] for r in results["filter_changes"])
-    lines.append(f"WORST FILTER CHANGE          {worst:7.3f} s  (target {FILTER_CHANGE_TARGET:.0f} s)")
+    worst_tab = max(r["one_tab_s"] for r in results["filter_changes"])
+    lines.append(f"WORST FILTER CHANGE          {worst:7.3f} s all three figures, {worst_tab:.3f} s one tab"
+                 f"  (target {FILTER_CHANGE_TARGET:.0f} s)")
+    lines.append("filter = filter_with_counts; head = headline; figures = build + to_json; "
+                 "options = all_facet_value_counts (per-option widget counts, not in the totals)")
     return "\n".join(lines)
 
 

@@ -20,7 +20,8 @@ Semantics worth knowing:
   status counts as schema.STATUS_UNREVIEWED.
 
 Extra helpers for the page: `facet_counts` (per widget: how many events pass every OTHER filter),
-`facet_value_counts` (per option of one widget, under every other filter), `prepare_events`
+`filter_with_counts` (apply_filters + facet_counts in one pass), `facet_value_counts` /
+`all_facet_value_counts` (per option of a widget, under every other filter), `prepare_events`
 (call once after loading: makes every filter change several times faster), `with_dates`
 (drops bounds equal to the data's own bounds), `active_fields`, `clear_field`.
 """
@@ -262,6 +263,16 @@ def apply_filters(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
     return df.loc[mask]
 
 
+def _counts_from_masks(masks: dict[str, np.ndarray], n: int) -> dict[str, int]:
+    matched = int(_combine(masks.values(), n).sum())
+    counts = {name: matched for name in FIELD_NAMES}
+    for name in masks:
+        counts[name] = int(_combine((m for k, m in masks.items() if k != name), n).sum())
+    counts["all"] = n
+    counts["matched"] = matched
+    return counts
+
+
 def facet_counts(df: pd.DataFrame, f: EventFilter) -> dict[str, int]:
     """How many events each widget would let through: per field, the count under every OTHER filter.
 
@@ -270,15 +281,19 @@ def facet_counts(df: pd.DataFrame, f: EventFilter) -> dict[str, int]:
     matched count). `counts["matched"] - counts[name]` is how many events that widget removes.
     Two extra keys: "all" (rows in df) and "matched" (events passing the whole filter).
     """
+    return _counts_from_masks(_field_masks(df, f), len(df))
+
+
+def filter_with_counts(df: pd.DataFrame, f: EventFilter) -> tuple[pd.DataFrame, dict[str, int]]:
+    """`apply_filters(df, f)` and `facet_counts(df, f)` at once, evaluating each filter once.
+
+    Use it on every rerun instead of calling both: a text search over 1M rows costs ~0.1 s a pass.
+    """
     masks = _field_masks(df, f)
-    n = len(df)
-    matched = int(_combine(masks.values(), n).sum())
-    counts = {name: matched for name in FIELD_NAMES}
-    for name in masks:
-        counts[name] = int(_combine((m for k, m in masks.items() if k != name), n).sum())
-    counts["all"] = n
-    counts["matched"] = matched
-    return counts
+    counts = _counts_from_masks(masks, len(df))
+    if not masks or counts["matched"] == len(df):
+        return df.copy(deep=False), counts
+    return df.loc[_combine(masks.values(), len(df))], counts
 
 
 _FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -314,15 +329,26 @@ def facet_value_counts(df: pd.DataFrame, f: EventFilter, name: str) -> dict[str,
     For labels such as "Battles (1,204)". An event with actor1 == actor2 counts once for that actor;
     an event from two outlets counts once for each. Sorted by count, descending, then by name.
     """
-    if name not in MULTI_FIELDS:
-        raise ValueError(f"not a multi-valued filter field: {name}")
+    return all_facet_value_counts(df, f, (name,))[name]
+
+
+def all_facet_value_counts(
+    df: pd.DataFrame, f: EventFilter, names: Iterable[str] = MULTI_FIELDS,
+) -> dict[str, dict[str, int]]:
+    """`facet_value_counts` for several fields, evaluating each filter only once."""
+    names = tuple(names)
+    unknown = [n for n in names if n not in MULTI_FIELDS]
+    if unknown:
+        raise ValueError(f"not a multi-valued filter field: {unknown[0]}")
     masks = _field_masks(df, f)
-    keep = _combine((m for k, m in masks.items() if k != name), len(df))
-    values = _exploded_values(df, name, keep).dropna()
-    values = values[values != ""]
-    counts = values.value_counts()
-    items = sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))
-    return dict(items)
+    out: dict[str, dict[str, int]] = {}
+    for name in names:
+        keep = _combine((m for k, m in masks.items() if k != name), len(df))
+        values = _exploded_values(df, name, keep).dropna()
+        values = values[values != ""]
+        counts = values.value_counts()
+        out[name] = dict(sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])))
+    return out
 
 
 # --- options for the widgets -------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_uncertain_days_are_intervals(events: pd.DataFrame) -> None:
     riot = intervals["Riots"]  # E9, month precision: the whole of February
     assert list(riot.x) == ["2023-02-01", "2023-02-28", None]
     # Their markers are open; a day-precise event's marker is filled.
-    symbols = {i: s for t in _kind(fig, "events") for i, s in zip(t.customdata, t.marker.symbol)}
+    symbols = {i: t.marker.symbol for t in _kind(fig, "events") for i in t.customdata}
     assert symbols["E5"] == "circle-open" and symbols["E9"] == "circle-open"
     assert symbols["E1"] == "circle"
     assert "E1" not in _ids(_kind(fig, "interval"))

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from dashboard.filters import (
-    EventFilter, apply_filters, clear_field, describe, facet_counts, facet_value_counts,
-    filter_options, from_query_params, is_default, to_query_params, with_dates,
+    EventFilter, all_facet_value_counts, apply_filters, clear_field, describe, facet_counts, facet_value_counts,
+    filter_options, filter_with_counts, from_query_params, is_default, prepare_events, to_query_params, with_dates,
 )
 from data_prep import schema
 from tests.dashboard_fixture import load_events, with_reviews
@@ -211,3 +211,28 @@ def test_with_dates_keeps_full_range_as_default(events: pd.DataFrame) -> None:
     assert is_default(with_dates(EventFilter(), date(2023, 1, 1), date(2023, 2, 28), options))
     narrowed = with_dates(EventFilter(), date(2023, 1, 1), date(2023, 1, 31), options)
     assert (narrowed.date_from, narrowed.date_to) == (None, date(2023, 1, 31))
+
+
+@pytest.mark.parametrize("f", [EventFilter(), EventFilter(areas=("West Bank",), min_fatalities=1), EventFilter(text="zzz")])
+def test_filter_with_counts_is_both_calls_in_one(events: pd.DataFrame, f: EventFilter) -> None:
+    filtered, counts = filter_with_counts(events, f)
+    pd.testing.assert_frame_equal(filtered, apply_filters(events, f))
+    assert counts == facet_counts(events, f)
+
+
+def test_all_facet_value_counts_match_one_by_one(events: pd.DataFrame) -> None:
+    f = EventFilter(areas=("West Bank",), include_statements=False)
+    together = all_facet_value_counts(events, f, ("areas", "event_types", "outlets"))
+    assert together == {name: facet_value_counts(events, f, name) for name in ("areas", "event_types", "outlets")}
+    assert together["areas"] == {"West Bank": 4, "Gaza Strip": 2, "Israel": 2, "East Jerusalem": 1}
+
+
+def test_prepare_events_joins_arrow_chunks_and_changes_nothing(events: pd.DataFrame, tmp_path) -> None:
+    path = tmp_path / "events.parquet"
+    pd.concat([events] * 3, ignore_index=True).to_parquet(path, row_group_size=7)
+    loaded = schema.conform_events(pd.read_parquet(path), strict=False)
+    assert loaded[schema.EVIDENCE].array._pa_array.num_chunks > 1
+    prepared = prepare_events(loaded)
+    assert prepared[schema.EVIDENCE].array._pa_array.num_chunks == 1
+    pd.testing.assert_frame_equal(prepared, loaded)
+    assert loaded[schema.EVIDENCE].array._pa_array.num_chunks > 1  # the input is left as it was
