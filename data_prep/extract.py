@@ -55,6 +55,17 @@ _TRAILING_SPEAKER = re.compile(r"[,\"'”’]\s*(?P<who>[^,\"'“”‘’]{1,60
 # ("Ashkelon Municipality"), unless it is part of a place description.
 _NAME_AFTER_PLACE = re.compile(r"^\s+(?!(?:Strip|City|Camp|Refugee|Valley|Governorate|District|Crossing|Desert|Bank)\b)[A-Z][a-z]")
 _PASSIVE_BY = re.compile(r"\b\w+(?:ed|en|wn|t)\s+by\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+_ACCORDING_BEFORE = re.compile(r"\baccording to\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+_SAYS_AFTER = re.compile(r"\s*(?:also\s+)?(?:said|says|told|reported|announced|stated)\b", re.IGNORECASE)
+# "vowed to launch an offensive", "the army would expand its operation": not (yet) an event.
+_IRREALIS_BEFORE = re.compile(
+    r"\b(?:would|will|could|might|may|shall|plans? to|planning to|threat\w* to|vow\w* to|pledge\w* to|"
+    r"promis\w* to|intends? to|going to|ready to|prepared to|aims? to|seeks? to|calls? for|called for|demand\w*)"
+    r"\s+(?:[\w'-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# A wire dateline opening a story ("RAMALLAH, West Bank (AP) -") says where it was filed, not where it happened.
+_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([\w .]+\))?\s*[-:]\s")
 # Actors who report or treat, never act in a violent event; news outlets never make statements here.
 NOT_ACTING_KINDS = frozenset({"media", "source", "medical", "humanitarian"})
 NOT_SPEAKING_KINDS = frozenset({"media", "source"})
@@ -160,6 +171,7 @@ def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch
                 or (same_clause and {trigger.rule.family} | families == {"arrest", "clash"})
                 or (trigger.rule.family in REMOTE_FAMILIES and families & REMOTE_FAMILIES and _JOINER.match(between))
                 or (trigger.rule.secondary and families & {"shelling", "air", "explosive"})
+                or (trigger.rule.family in REMOTE_FAMILIES and families == {"interception"})
                 or (same_clause and trigger.rule.generic and families & VIOLENT_FAMILIES)
                 or (same_clause and all(t.rule.generic for t in last) and trigger.rule.family in VIOLENT_FAMILIES)
             )
@@ -197,6 +209,12 @@ def _is_anaphoric(text: str, trigger: TriggerMatch) -> bool:
     # A determiner before a verb ("the Gaza Strip fired") belongs to its subject, not to the event.
     starts_with_verb = re.match(r"\w+(?:ed|ing)\b|(?:fire|fires|shot|hit|struck|torch)\b", trigger.text, re.IGNORECASE)
     return not starts_with_verb and bool(_ANAPHORIC.search(text[max(0, trigger.start - 40): trigger.start]))
+
+
+def _long(when: ParsedDate) -> bool:
+    """A span too long to hold one event (a year, "since October 7")."""
+    return when.start is not None and (when.end or when.start) is not None and \
+        ((when.end or date.max) - when.start).days > MAX_RANGE_DAYS
 
 
 def _usable(when: ParsedDate) -> bool:
@@ -278,7 +296,14 @@ class ArticleExtractor:
             if not anchor.context.search(text):
                 continue
             for match in anchor.pattern.finditer(text):
-                out = [t for t in out if not (t.start < match.end() and match.start() < t.end)]
+                overlapping = [t for t in out if t.start < match.end() and match.start() < t.end]
+                out = [t for t in out if t not in overlapping]
+                if re.search(r"\bsince\s+$", text[max(0, match.start() - 8): match.start()], re.IGNORECASE):
+                    # "since October 7": a span from that day to publication, not the day itself
+                    when = ParsedDate(None, anchor.day, self.article.published, schema.PRECISION_RANGE, match.group())
+                    start = min([match.start() - 6] + [t.start for t in overlapping])
+                    out.append(TemporalMatch(start, match.end(), text[start: match.end()], when))
+                    continue
                 when = ParsedDate(anchor.day, anchor.day, anchor.day, schema.PRECISION_DAY, match.group())
                 out.append(TemporalMatch(match.start(), match.end(), match.group(), when))
         return sorted(out, key=lambda t: t.start)
@@ -295,13 +320,19 @@ class ArticleExtractor:
         if c.family == "statement":
             c.actor1 = self._speaker(text, first, matches)
             return
-        matches = [m for m in matches if m.actor.kind not in NOT_ACTING_KINDS]
-        before = [m for m in matches if _in(m.start, m.end, c.start, first.start)]
+        matches = [m for m in matches if m.actor.kind not in NOT_ACTING_KINDS
+                   and not _ACCORDING_BEFORE.search(text[: m.start])]
+        # "Air defences intercepted a rocket fired ...": who intercepts is not who fired.
+        main = next((t for t in c.triggers if not t.rule.secondary), first)
+        floor = max([c.start] + [t.end for t in c.triggers if t.rule.secondary and t.end <= main.start])
+        first = main
+        before = [m for m in matches if _in(m.start, m.end, floor, first.start)]
         after = [m for m in matches if _in(m.start, m.end, first.end, c.end)]
         subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(text[: m.start]) and not _BY_BEFORE.search(text[: m.start])]
-        last = c.triggers[-1]
-        agents = [m for m in after if m.start - first.end < 60 and (
-            _PASSIVE_BY.search(text[: m.start]) or re.fullmatch(r"\s*by\s+(?:the\s+)?", text[last.end: m.start]))]
+        # The agent of a passive or of a noun ("fired by X", "operation by X"), before any other trigger.
+        stop = next((t.start for t in c.triggers if t.start > main.end), c.end)
+        agents = [m for m in after if m.start - main.end < 60 and m.end <= stop and (
+            _PASSIVE_BY.search(text[: m.start]) or re.fullmatch(r"\s*by\s+(?:the\s+)?", text[main.end: m.start]))]
         generic_subject = bool(subjects) and subjects[0].actor.name.startswith("Unidentified")
         pronoun = _PRONOUN_SUBJECT.search(text[c.start: first.start])
         if all(t.rule.generic for t in c.triggers):
@@ -319,7 +350,8 @@ class ArticleExtractor:
             c.actor1 = speaker
         elif subjects:
             c.actor1 = subjects[0].actor
-        elif _ISRAELI_ADJ.search(text[max(0, first.start - 40): first.start]) and c.family in VIOLENT_FAMILIES:
+        elif c.family in VIOLENT_FAMILIES and any(
+                _ISRAELI_ADJ.search(text[max(0, t.start - 40): t.start]) for t in c.triggers if not t.rule.secondary):
             c.actor1 = self.actors.get(ISRAELI_MILITARY)
         elif _PALESTINIAN_ADJ.search(text[max(0, first.start - 40): first.start]) and c.family in {"shelling", "explosive"}:
             c.actor1 = self.actors.get(UNIDENTIFIED_ARMED_GROUP)
@@ -330,7 +362,8 @@ class ArticleExtractor:
             c.actor1 = self.actors.get(c.rule.default_actor1)
             c.actor1_default = True
         acting = c.actor1.name if c.actor1 else None
-        targets = [m for m in after if m.actor.name != acting and not _BY_BEFORE.search(text[: m.start])]
+        targets = [m for m in after if m.actor.name != acting and not _BY_BEFORE.search(text[: m.start])
+                   and not _SAYS_AFTER.match(text[m.end:])]
         targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(text[: m.start]) and m.actor.name != acting]
         if targets:
             c.actor2 = targets[0].actor
@@ -347,8 +380,8 @@ class ArticleExtractor:
 
     def _assign_place(self, c: Candidate, text: str, matches: list[PlaceMatch]) -> None:
         first = c.triggers[0]
-        if c.family == "statement":
-            c.place = None  # where a speaker spoke is not coded
+        if c.family in {"statement", "policy", "agreement"}:
+            c.place = None  # where a speaker spoke or with whom a policy is made is not where it happened
             return
         inside = [m for m in matches if _in(m.start, m.end, c.start, c.end)]
         if c.rule.target_place or c.family in {"air", "interception"}:
@@ -390,6 +423,11 @@ class ArticleExtractor:
                 return False
             if not verbal and not (own_figures or (own_place and own_time)):
                 return False
+        if _IRREALIS_BEFORE.search(text[max(c.start, first.start - 60): first.start]):
+            return False  # vowed, threatened, planned: not (yet) an event
+        long_times = [t for t in times if _in(t.start, t.end, c.start, c.end) and not _usable(t.date)]
+        if long_times and not own_time and any(_long(t.date) for t in long_times):
+            return False  # "since Oct. 7", "in 2022": a cumulative toll, not a day's event
         if _BACKGROUND.search(text[c.start: first.start]) and not (own_time or own_figures):
             return False  # "in response to the killing of civilians": a cause, not a new event
         if _SINCE.search(text[c.start: c.end]) and not own_time and not own_figures:
@@ -427,6 +465,11 @@ class ArticleExtractor:
     def run(self) -> list[Event]:
         sentences = split_sentences(self.article.text)
         masked_text = _mask_quotes(self.article.text)
+        body = next((x for x in sentences if not x.is_header), None)
+        if body is not None:
+            dateline = _WIRE_DATELINE.match(masked_text[body.start:])
+            if dateline:
+                masked_text = masked_text[: body.start] + " " * dateline.end() + masked_text[body.start + dateline.end():]
         quote_spans = [m.span() for m in _QUOTED.finditer(self.article.text)]
         seen_text: set[str] = set()
         events: list[Candidate] = []
@@ -444,7 +487,9 @@ class ArticleExtractor:
                       for a, b in quote_spans if a < sentence.end and sentence.start < b]
             found, figures, masked = self.candidates(sentence, masked_text[sentence.start: sentence.end], quotes)
             if not any(c.family in VIOLENT_FAMILIES for c in found):
-                if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH:
+                cumulative = any(_long(t.date) or _SINCE.search(t.text) for t in find_temporal_expressions(masked, self.article.published)) \
+                    or _SINCE.search(masked)
+                if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH and not cumulative:
                     owner = last_violent[1]
                     owner.claims.extend(self._claim(f, masked) for f in figures)
                     owner.extra_evidence.append(sentence)
@@ -504,7 +549,9 @@ class ArticleExtractor:
         violent = c.family != "statement"
         when = c.when or ParsedDate(None, None, None, schema.PRECISION_UNKNOWN, "")
         if when.best is None and when.end is not None:
-            when = replace(when, best=when.end)  # a bounded span: its last day is the best estimate
+            # A span with no single day ("over multiple straight days"): a multi-day event, kept apart
+            # from day events; its last day is the best estimate.
+            when = replace(when, best=when.end, precision=schema.PRECISION_RANGE)
         evidence = c.sentence
         key = f"{self.article.article_id}:{evidence.start}:{c.family}:{c.triggers[0].start}"
         family_rule = c.rule
@@ -561,7 +608,7 @@ def _dates_agree(a: Candidate, b: Candidate) -> bool:
     da = a.when.best if a.when else None
     db = b.when.best if b.when else None
     if da is None or db is None:
-        return True
+        return da is None and db is None  # an undated article; a span never absorbs a day's event
     if (a.when.precision == schema.PRECISION_RANGE) != (b.when.precision == schema.PRECISION_RANGE):
         return False  # a multi-day toll never absorbs a day's event
     return da == db
@@ -575,7 +622,10 @@ def _families_agree(a: Candidate, b: Candidate) -> bool:
         return False
     # A bare "killed" with no place of its own is told about an event already typed.
     vague = any(all(t.rule.generic for t in c.triggers) and (c.place is None or c.place_inferred) for c in (a, b))
-    return vague or pair == {"clash", "attack"}
+    # "Both were intercepted by air defences": the interception of the fire just told.
+    bare_interception = any(c.family == "interception" and (c.place is None or c.place_inferred) and c.actor1 is None
+                            for c in (a, b)) and pair & REMOTE_FAMILIES
+    return vague or bool(bare_interception) or pair == {"clash", "attack"}
 
 
 def _absorb(keep: Candidate, other: Candidate) -> None:

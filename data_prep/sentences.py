@@ -13,6 +13,10 @@ _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])"
 _TERMINAL = re.compile(r"""[.!?…:]["'”’)\]]*\s*$""")
 # A body paragraph has at least this many words; shorter lines at the top are headlines and decks.
 _BODY_MIN_WORDS = 20
+# ...unless it opens with a day, as the bullets of a situation report do ("On 19 March, ...").
+_DATED_OPENING = re.compile(
+    r"(?:On|Between|Since|During|Overnight|Yesterday|Today|Earlier|Early|Late|At about|In the (?:early|late))\b"
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ def split_sentences(text: str) -> list[Sentence]:
     for index, (p_start, p_end) in enumerate(_paragraphs(text)):
         line = text[p_start:p_end]
         stripped = line.strip()
-        if in_header and _TERMINAL.search(stripped) and len(stripped.split()) >= _BODY_MIN_WORDS:
+        if in_header and _TERMINAL.search(stripped) and (
+                len(stripped.split()) >= _BODY_MIN_WORDS or _DATED_OPENING.match(stripped.lstrip("-*• "))):
             in_header = False
         cursor = 0
         pieces: list[tuple[int, int]] = []
