@@ -70,24 +70,35 @@ def _recorded(path: str, data_key: Hashable, _events: pd.DataFrame) -> rv.Snapsh
     return rv.ReviewStore(path).record_snapshot(_events)
 
 
-def reviewed_tables(store: rv.ReviewStore, events: pd.DataFrame, mentions: pd.DataFrame,
-                    articles: pd.DataFrame, data_key: Hashable) -> rv.ReviewedTables:
-    """The machine tables with every decision applied (call on every run: the store is read fresh).
-
-    `data_key` identifies the version of the machine tables (e.g. `data.Tables.stamp`): it keys the
-    one cached step, the re-extraction of articles whose publication date an analyst corrected, and
-    the recording of the build for "changed since".
-    """
-    try:
-        _recorded(str(store.path), data_key, events)
-    except sqlite3.Error:
-        LOGGER.exception("could not record the build for 'changed since'")
+# Keyed by the store's version token (re-read on every run): a decision by anyone changes the key, so
+# what is shown is never older than the store; runs without a new decision reuse the applied tables.
+@st.cache_resource(max_entries=4, show_spinner="Applying review decisions…")
+def _applied(path: str, data_key: Hashable, version: tuple[int, int, str], _events: pd.DataFrame,
+             _mentions: pd.DataFrame, _articles: pd.DataFrame) -> rv.ReviewedTables:
+    store = rv.ReviewStore(path)
 
     def rebuild(machine_articles: pd.DataFrame, dates: Mapping[str, date]) -> Any:
         key = tuple(sorted((a, d.isoformat()) for a, d in dates.items()))
         return _rebuilt(key, data_key, machine_articles)
 
-    return rv.reviewed_with_dates(events, mentions, articles, store, rebuild)
+    return rv.reviewed_with_dates(_events, _mentions, _articles, store, rebuild)
+
+
+def reviewed_tables(store: rv.ReviewStore, events: pd.DataFrame, mentions: pd.DataFrame,
+                    articles: pd.DataFrame, data_key: Hashable) -> rv.ReviewedTables:
+    """The machine tables with every decision applied; call it on every run.
+
+    The store's version is read on every call, so a colleague's decision shows on the next
+    interaction. `data_key` identifies the version of the machine tables (e.g. `data.Tables.stamp`):
+    it keys the re-extraction of articles whose publication date was corrected, the applied tables,
+    and the recording of the build for "changed since". The returned frames are shared: never
+    modify them in place.
+    """
+    try:
+        _recorded(str(store.path), data_key, events)
+    except sqlite3.Error:
+        LOGGER.exception("could not record the build for 'changed since'")
+    return _applied(str(store.path), data_key, store.version(), events, mentions, articles)
 
 
 # --- sidebar -------------------------------------------------------------------------------------

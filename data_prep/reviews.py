@@ -860,6 +860,16 @@ class ReviewStore:
             rows = conn.execute(f"{self._ACTION_SELECT}{where} ORDER BY id", params).fetchall()
         return [self._action(r) for r in rows]
 
+    def version(self) -> tuple[int, int, str]:
+        """A cheap token that changes with every decision: (last action id, number of actions, first action time).
+
+        The log is append-only, so equal tokens mean the same decisions: the page may reuse what it
+        derived from the store while the token stays the same.
+        """
+        with self._snapshot() as conn:
+            last, count, first = conn.execute("SELECT MAX(id), COUNT(*), MIN(at) FROM actions").fetchone()
+        return (int(last or 0), int(count), str(first or ""))
+
     def reviewers(self) -> list[str]:
         """Everyone who has recorded a decision, alphabetically."""
         with self._snapshot() as conn:

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.evidence import escape_markdown
 from data_prep import reviews as r
 from data_prep import schema as s
+from tests import review_fixtures as fx
 
 TIMEOUT = 30
 
@@ -103,3 +104,30 @@ def test_a_refused_edit_is_shown_not_saved(tmp_path: Path) -> None:
         "sub_event_type: 'Armed clash' is not a sub-type of Explosions/Remote violence (Air/drone strike, "
         "Shelling/artillery/missile attack, Remote explosive/landmine/IED, Grenade, Suicide bomb, Chemical weapon)")
     assert r.ReviewStore.in_folder(tmp_path).log() == []
+
+
+def status_page(folder: str) -> None:
+    from pathlib import Path
+
+    import streamlit as st
+
+    from dashboard import review_ui
+    from tests import review_fixtures as fx
+
+    store = review_ui.open_store(Path(folder))
+    tables = review_ui.reviewed_tables(store, fx.events(), fx.mentions(), fx.articles(), data_key=("fixture", 1))
+    st.text(" ".join(tables.events["review_status"]))
+
+
+def test_a_colleagues_decision_shows_on_the_next_run(tmp_path: Path) -> None:
+    at = AppTest.from_function(status_page, args=(str(tmp_path),), default_timeout=TIMEOUT)
+    at.run()
+    assert at.text[0].value == "unreviewed unreviewed unreviewed"
+    at.run()
+    assert at.text[0].value == "unreviewed unreviewed unreviewed"
+    colleague = r.ReviewStore.in_folder(tmp_path)
+    colleague.save(r.review_tables(fx.events(), fx.mentions(), colleague).ref("E2"), "Bo",
+                   status=s.STATUS_REJECTED_EVENT)
+    at.run()
+    assert not at.exception
+    assert at.text[0].value == "unreviewed rejected unreviewed"

@@ -576,3 +576,12 @@ def test_reviewed_with_dates_rebuilds_only_when_a_date_is_corrected(store: r.Rev
     assert out.events[s.EVENT_ID].tolist() == ["a1@2023-01-26", "a2@2023-01-27", "a3@2023-01-28"]
     assert out.articles[s.FILE].tolist() == ["a1.txt", "a2.txt", "a3.txt", "broken.pdf"]
     assert out.articles[s.PUBLISHED_ORIGIN].tolist()[:3] == ["header", "header", "override"]
+
+
+def test_version_changes_with_every_decision(store: r.ReviewStore) -> None:
+    assert store.version() == (0, 0, "")
+    store.save(tables(store).ref("E1"), "Ana", status=s.STATUS_VERIFIED)
+    first = store.version()
+    assert first[:2] == (1, 1)
+    store.revert(tables(store).ref("E1"), s.REVIEW_STATUS, "Ana")
+    assert store.version()[:2] == (2, 2) and store.version()[2] == first[2]
