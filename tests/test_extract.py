@@ -132,6 +132,19 @@ VIOLENCE = [
         "The Israeli army said it struck a Hamas rocket launcher in Beit Hanoun on Monday in response to the rocket "
         "fire, adding that the launcher had been used in recent attacks.",
         [(REMOTE, ISRAELI_MILITARY, "Beit Hanoun", MON)], id="it struck a launcher, cause in background"),
+    # --- ground operations and shootings in the words of wires and OCHA ---------------------------
+    pytest.param(
+        "Israeli tanks advanced into the Shaboura neighbourhood of Rafah on Tuesday, residents said, as heavy "
+        "gunfire and explosions were heard across the city.",
+        [("Battles", ISRAELI_MILITARY, "Rafah", TUE)], id="tanks advanced into"),
+    pytest.param(
+        "Israeli forces raided Al Far'a refugee camp near Tubas on Wednesday, triggering exchanges of fire with "
+        "Palestinian gunmen, residents and the Palestinian news agency WAFA said.",
+        [("Battles", ISRAELI_MILITARY, "Al-Far'a camp", WED)], id="a camp the GeoNames extract lacks"),
+    pytest.param(
+        "A Palestinian gunman opened fire at Israeli vehicles near the settlement of Ariel on Monday, wounding two "
+        "people before fleeing the scene, Israeli police said.",
+        [(VAC, "Unidentified Palestinian individual", "Ariel", MON)], id="opened fire at"),
     # --- settlers ------------------------------------------------------------------------------
     pytest.param(
         "Israeli settlers set fire to homes and vehicles in the village of Turmus Ayya, north of Ramallah, on "
