@@ -304,23 +304,39 @@ _FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _exploded_values(df: pd.DataFrame, name: str, keep: np.ndarray) -> pd.Series:
-    """The option values of one multi-valued field for the rows under `keep`, one per (event, value)."""
+def _kept_counts(series: pd.Series, keep: np.ndarray, missing_as: str | None = None) -> dict[str, int]:
+    """Value counts of the kept rows of one column (hash counting; no frame copy)."""
+    kept = series[keep]
+    counts = {str(k): int(v) for k, v in kept.value_counts(dropna=True).items() if str(k).strip()}
+    if missing_as is not None:
+        missing = int(kept.isna().sum())
+        if missing:
+            counts[missing_as] = counts.get(missing_as, 0) + missing
+    return counts
+
+
+def _option_counts(df: pd.DataFrame, name: str, keep: np.ndarray) -> dict[str, int]:
+    """Per option of one multi-valued field, the number of kept events that have it."""
     columns = _FIELD_COLUMNS[name]
     if any(c not in df for c in columns):
-        return pd.Series(dtype="string")
-    sub = df.loc[keep, list(columns)]  # only the field's columns: never copy the whole frame
+        return {}
     if name == "actors":
-        first, second = sub[schema.ACTOR1], sub[schema.ACTOR2]
-        return pd.concat([first, second.mask((second == first).fillna(False))])
-    values = sub[columns[0]]
+        first, second = df[schema.ACTOR1], df[schema.ACTOR2]
+        counts = _kept_counts(first, keep)
+        # An event whose two actors are the same counts once for that actor.
+        second_only = keep & ~(second == first).fillna(False).to_numpy(dtype=bool)
+        for actor, n in _kept_counts(second, second_only).items():
+            counts[actor] = counts.get(actor, 0) + n
+        return counts
     if name == "outlets":
-        return values.str.split(schema.LIST_SEPARATOR).explode().str.strip()
-    if name == "precisions":
-        return values.fillna(schema.PRECISION_UNKNOWN)
-    if name == "review_statuses":
-        return values.fillna(schema.STATUS_UNREVIEWED)
-    return values
+        counts = {}
+        # Count the distinct source cells (few), then split each: an outlet counts once per event.
+        for cell, n in _kept_counts(df[schema.SOURCE], keep).items():
+            for outlet in dict.fromkeys(p.strip() for p in cell.split(schema.LIST_SEPARATOR) if p.strip()):
+                counts[outlet] = counts.get(outlet, 0) + n
+        return counts
+    missing_as = {"precisions": schema.PRECISION_UNKNOWN, "review_statuses": schema.STATUS_UNREVIEWED}.get(name)
+    return _kept_counts(df[columns[0]], keep, missing_as)
 
 
 def facet_value_counts(df: pd.DataFrame, f: EventFilter, name: str) -> dict[str, int]:
@@ -344,10 +360,8 @@ def all_facet_value_counts(
     out: dict[str, dict[str, int]] = {}
     for name in names:
         keep = _combine((m for k, m in masks.items() if k != name), len(df))
-        values = _exploded_values(df, name, keep).dropna()
-        values = values[values != ""]
-        counts = values.value_counts()
-        out[name] = dict(sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])))
+        counts = _option_counts(df, name, keep)
+        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
 
 
