@@ -1,7 +1,6 @@
 """Decisions are never lost: not by a rebuild, a colleague writing at the same time, or a killed process."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sqlite3
@@ -69,27 +68,43 @@ def test_decisions_survive_a_rebuild_with_changed_extraction_rules(tmp_path: Pat
 # --- several analysts at once --------------------------------------------------------------------
 
 
-def _writer(path: str, worker: int, barrier: multiprocessing.synchronize.Barrier) -> None:
+_WRITER = textwrap.dedent("""
+    import sys
+    from data_prep import reviews as r
+    from data_prep import schema as s
+    from tests import review_fixtures as fx
+
+    path, worker, writes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     store = r.ReviewStore(path)
     values = {e[s.EVENT_ID]: e for e in fx.EVENTS}
-    barrier.wait()
-    for i in range(WRITES):
+    print("ready", flush=True)
+    sys.stdin.readline()  # every writer starts at once
+    for i in range(writes):
         event_id = f"E{i % 3 + 1}"
         ref = r.EventRef(event_id, ("m1",) if event_id == "E1" else (), values[event_id])
         store.save(ref, f"worker {worker}", edits={s.FATALITIES: worker * 1000 + i}, note=f"w{worker} #{i}")
+""")
 
 
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "reviews.sqlite"
     r.ReviewStore(path)
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(WORKERS)
-    procs = [ctx.Process(target=_writer, args=(str(path), k, barrier)) for k in range(WORKERS)]
-    for proc in procs:
-        proc.start()
-    for proc in procs:
-        proc.join(timeout=120)
-    assert [p.exitcode for p in procs] == [0] * WORKERS
+    # Separate interpreters (not multiprocessing): nothing of this test process is inherited or re-run.
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(path), str(k), str(WRITES)], cwd=REPO,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+             for k in range(WORKERS)]
+    try:
+        assert [p.stdout.readline() for p in procs] == ["ready\n"] * WORKERS
+        for proc in procs:
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        errors = [proc.communicate(timeout=120)[1] for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    assert [p.returncode for p in procs] == [0] * WORKERS, errors
 
     store = r.ReviewStore(path)
     log = store.log()
