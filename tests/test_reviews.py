@@ -585,3 +585,26 @@ def test_version_changes_with_every_decision(store: r.ReviewStore) -> None:
     assert first[:2] == (1, 1)
     store.revert(tables(store).ref("E1"), s.REVIEW_STATUS, "Ana")
     assert store.version()[:2] == (2, 2) and store.version()[2] == first[2]
+
+
+def test_corrected_date_through_the_real_pipeline(tmp_path: Path) -> None:
+    """'on Thursday' in an article dated Friday 27 January is the 26th; re-dated Friday 3 February, the 2nd."""
+    from data_prep import build_event_table
+
+    built = build_event_table([Path(__file__).parent / "fixtures" / "reviews" / "jenin_raid.txt"])
+    assert built.events[[s.EVENT_DATE, s.LOCATION, s.FATALITIES]].values.tolist() == [
+        [pd.Timestamp("2023-01-26"), "Jenin camp", 10]]
+    store = r.ReviewStore.in_folder(tmp_path)
+    event_id = built.events[s.EVENT_ID].iloc[0]
+    article_id = built.articles[s.ARTICLE_ID].iloc[0]
+    ref = r.review_tables(built.events, built.mentions, store).ref(event_id)
+    store.save(ref, "Ana", status=s.STATUS_NEEDS_WORK, edits={s.INJURIES: 3}, note="Date looks off.")
+    store.set_published(article_id, date(2023, 2, 3), "Ana", machine_published=date(2023, 1, 27))
+
+    out = r.reviewed_with_dates(built.events, built.mentions, built.articles, store)
+    row_ = out.events.iloc[0]
+    assert (row_[s.EVENT_DATE], row_[s.DATE_PRECISION], row_[s.REVIEW_STATUS], row_[s.INJURIES]) == (
+        pd.Timestamp("2023-02-02"), "day", "needs work", 3)
+    assert out.articles[[s.PUBLISHED, s.PUBLISHED_ORIGIN]].values.tolist() == [[pd.Timestamp("2023-02-03"), "override"]]
+    assert out.orphans.empty
+    assert built.events[s.EVENT_DATE].iloc[0] == pd.Timestamp("2023-01-26")  # the machine table is untouched
