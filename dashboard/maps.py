@@ -290,6 +290,14 @@ def _view(df: pd.DataFrame, parts: MapParts) -> tuple[list[float], list[float]]:
     return [west, east], [south, north]
 
 
+def _outside_region(df: pd.DataFrame, parts: MapParts) -> int:
+    """Located events outside REGION (Lebanon's south is inside; Beirut's suburbs, Yemen or Iran are not)."""
+    lon, lat = _lon_lat(df)
+    shown = parts.precise | parts.area_level
+    inside = (lon >= REGION[0]) & (lon <= REGION[2]) & (lat >= REGION[1]) & (lat <= REGION[3])
+    return int((shown & ~inside).sum())
+
+
 def map_figure(df: pd.DataFrame, selected: Collection[str] = (), max_points: int = 5000) -> go.Figure:
     """Events on shipped country outlines; works offline.
 
@@ -335,6 +343,9 @@ def map_figure(df: pd.DataFrame, selected: Collection[str] = (), max_points: int
         notes.append(f"{style.plural(n_area, 'area-level event')} drawn as circles on their area")
     if parts.unlocated:
         notes.append(f"{style.plural(parts.unlocated, 'event')} without coordinates not shown")
+    outside = _outside_region(df, parts)
+    if outside:
+        notes.append(f"{style.plural(outside, 'event')} beyond Israel and Palestine (zoom out)")
     fig.update_layout(
         title=style.title(f"{style.plural(len(df), 'event')} on the map", notes),
         font={"family": style.FONT},

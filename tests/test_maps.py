@@ -141,3 +141,16 @@ def test_map_payload_is_small_for_many_events(events: pd.DataFrame) -> None:
 
 def test_outlines_load_once() -> None:
     assert load_outlines() is load_outlines()
+
+
+def test_events_beyond_the_region_are_noted_not_followed(events: pd.DataFrame) -> None:
+    far = events.iloc[[0, 1]].copy()
+    far[schema.EVENT_ID] = ["Y1", "Y2"]
+    far[schema.LOCATION] = ["Sanaa", "Jenin"]
+    far[schema.LATITUDE] = pd.array([15.35, 32.4607], dtype="Float64")
+    far[schema.LONGITUDE] = pd.array([44.2, 35.2956], dtype="Float64")
+    fig = map_figure(far)
+    assert "1 event beyond Israel and Palestine (zoom out)" in fig.layout.title.subtitle.text
+    x0, x1 = fig.layout.xaxis.range
+    assert x1 <= REGION[2]  # the view stays on the region
+    assert "Y1" in {i for t in _kind(fig, "events") for i in t.customdata}  # drawn, off view
