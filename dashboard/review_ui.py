@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import zlib
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -237,10 +238,13 @@ def _text(value: Any) -> str | None:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "" else str(value)
 
 
-def _version(tables: rv.ReviewedTables, event_id: str) -> int:
-    """The latest action touching the event: part of widget keys, so forms reload after any decision."""
+def _version(tables: rv.ReviewedTables, event_id: str, row: Mapping[str, Any]) -> str:
+    """Part of the panel's widget keys: the latest action on the event and a checksum of its values, so
+    the form reloads after a decision or a re-extraction, and keeps what is typed otherwise."""
     ids = [event_id, *tables.aliases(event_id)]
-    return max((tables.state.last_actions[i][0] for i in ids if i in tables.state.last_actions), default=0)
+    last = max((tables.state.last_actions[i][0] for i in ids if i in tables.state.last_actions), default=0)
+    shown = "|".join(str(row.get(f)) for f in rv.EDITABLE_FIELDS + rv.STATE_FIELDS)
+    return f"{last}-{zlib.crc32(shown.encode('utf-8')):08x}"
 
 
 def _status_line(row: Mapping[str, Any]) -> str:
@@ -295,7 +299,7 @@ def render_review_panel(store: rv.ReviewStore, tables: rv.ReviewedTables, event_
     article_ids = list(dict.fromkeys(tables.mentions_of(event_id)[S.ARTICLE_ID].dropna().astype(str)))
 
     if reviewer:
-        key = f"rv-{event_id}-{_version(tables, event_id)}"
+        key = f"rv-{event_id}-{_version(tables, event_id, row)}"
         ref = tables.ref(event_id)
         _decision_form(store, ref, row, reviewer, key)
         with st.expander("Merge, split or withdraw a decision"):

@@ -38,6 +38,11 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def field(elements, name: str):
+    """The panel's widget for `name` (keys carry the event id and a version: rv-E1-<version>-<name>)."""
+    return next(e for e in elements if e.key and e.key.startswith("rv-E1-") and e.key.endswith(f"-{name}"))
+
+
 def test_without_a_name_the_panel_is_read_only(tmp_path: Path) -> None:
     at = start(tmp_path)
     assert [c.value for c in at.caption][-2:] == [
@@ -55,9 +60,9 @@ def test_name_once_then_a_decision_through_the_form(tmp_path: Path) -> None:
     assert at.session_state["rv_reviewer"] == "Ana Lopez"
     assert at.sidebar.caption[0].value == "Reviewing as **Ana Lopez**"
 
-    at.radio(key="rv-E1-0-status").set_value(s.STATUS_VERIFIED)
-    at.number_input(key="rv-E1-0-killed").set_value(4)
-    at.text_area(key="rv-E1-0-note").input("Hospital list checked.")
+    field(at.radio, "status").set_value(s.STATUS_VERIFIED)
+    field(at.number_input, "killed").set_value(4)
+    field(at.text_area, "note").input("Hospital list checked.")
     button(at, "Save decision").click().run()
     assert not at.exception
 
@@ -70,6 +75,9 @@ def test_name_once_then_a_decision_through_the_form(tmp_path: Path) -> None:
     ]
     assert at.success[0].value == escape_markdown("Saved 3 change(s) to E1.")
     assert "Status: **verified**" in at.markdown[1].value
+    # The form reloads with what is now in force (and an empty note for the next decision).
+    assert (field(at.radio, "status").value, field(at.number_input, "killed").value) == ("verified", 4)
+    assert field(at.text_area, "note").value == ""
 
 
 def test_saving_an_untouched_form_records_nothing(tmp_path: Path) -> None:
@@ -86,7 +94,7 @@ def test_split_from_the_panel(tmp_path: Path) -> None:
     at = start(tmp_path)
     at.sidebar.text_input(key="rv_name").input("Bo")
     button(at, "Start reviewing").click().run()
-    at.multiselect(key="rv-E1-0-split-pick").set_value(["m2"]).run()
+    field(at.multiselect, "split-pick").set_value(["m2"]).run()
     button(at, "Split them off").click().run()
     assert not at.exception
     action = r.ReviewStore.in_folder(tmp_path).log()[-1]
@@ -97,7 +105,7 @@ def test_a_refused_edit_is_shown_not_saved(tmp_path: Path) -> None:
     at = start(tmp_path)
     at.sidebar.text_input(key="rv_name").input("Bo")
     button(at, "Start reviewing").click().run()
-    at.selectbox(key="rv-E1-0-sub").set_value("Armed clash")
+    field(at.selectbox, "sub").set_value("Armed clash")
     button(at, "Save decision").click().run()
     assert not at.exception
     assert at.error[0].value == escape_markdown(
