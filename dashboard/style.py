@@ -141,6 +141,7 @@ def title(text: str, notes: list[str] | None = None) -> dict[str, object]:
 # Legend in a row above the plot area, below the title and its subtitle.
 LEGEND_ABOVE: dict[str, object] = {
     "orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left", "title": None,
+    "itemsizing": "constant",
 }
 TOP_MARGIN = 110
 
