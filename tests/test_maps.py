@@ -154,3 +154,29 @@ def test_events_beyond_the_region_are_noted_not_followed(events: pd.DataFrame) -
     x0, x1 = fig.layout.xaxis.range
     assert x1 <= REGION[2]  # the view stays on the region
     assert "Y1" in {i for t in _kind(fig, "events") for i in t.customdata}  # drawn, off view
+
+
+def test_build_outlines_decodes_topojson_and_clips() -> None:
+    from dashboard.tools.build_outlines import build, clip_ring, decode_arcs, ring_from_arcs
+
+    # Two squares sharing an edge, quantized with scale 1 and translate (30, 30), delta-encoded.
+    topology = {
+        "type": "Topology",
+        "transform": {"scale": [1, 1], "translate": [30, 30]},
+        "arcs": [
+            [[4, 0], [0, 2]],  # shared edge (34,30) -> (34,32)
+            [[4, 2], [-2, 0], [0, -2], [2, 0]],  # west square's other sides, back to (34,30)
+            [[4, 0], [2, 0], [0, 2], [-2, 0]],  # east square's other sides, ending at (34,32)
+        ],
+        "objects": {"countries": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "id": "1", "properties": {"name": "West"}, "arcs": [[0, 1]]},
+            {"type": "Polygon", "id": "2", "properties": {"name": "East"}, "arcs": [[2, -1]]},
+        ]}},
+    }
+    arcs = decode_arcs(topology)
+    assert arcs[0] == [(34, 30), (34, 32)]
+    assert ring_from_arcs([2, -1], arcs) == [(34, 30), (36, 30), (36, 32), (34, 32), (34, 30)]
+    clipped = build(topology, box=(33.0, 29.0, 35.0, 31.0))
+    west = next(f for f in clipped["features"] if f["properties"]["name"] == "West")
+    assert sorted(map(tuple, west["geometry"]["coordinates"][0][:-1])) == [(33, 30), (33, 31), (34, 30), (34, 31)]
+    assert clip_ring([(40, 40), (41, 40), (41, 41), (40, 40)], (33.0, 29.0, 35.0, 31.0)) == []
