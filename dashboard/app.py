@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from typing import Any
@@ -22,7 +25,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, state
+from dashboard import charts, data, evidence, exports, filters, ingest, metrics, state
 from dashboard.evidence import escape_markdown
 from dashboard.filters import EventFilter, FilterOptions
 from dashboard.state import ViewState
@@ -32,7 +35,6 @@ LOGGER = logging.getLogger(__name__)
 
 MAX_TABLE_ROWS = 5_000  # rows sent to the events table; exports always carry every filtered event
 MAX_FOCUS_CHOICES = 500  # selected events offered in the detail picker
-MAX_OPTION_COUNT_ROWS = 300_000  # above this, per-option counts of the wide pick lists are skipped (speed)
 UPLOAD_TYPES = [s.lstrip(".") for s in settings.INPUT_SUFFIXES]
 
 # --- session keys ----------------------------------------------------------------------------
@@ -67,8 +69,6 @@ MULTI_LABELS: dict[str, str] = {
     "review_statuses": "Review status",
     "reviewers": "Reviewer",
 }
-# Pick lists whose per-option counts need a pass over exploded values: skipped on huge tables.
-WIDE_FIELDS = frozenset({"actors", "locations", "outlets", "sub_event_types", "reviewers"})
 
 TABLE_COLUMNS: tuple[str, ...] = (
     S.EVENT_DATE, S.DATE_PRECISION, S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2, S.LOCATION, S.ADMIN1,
@@ -81,6 +81,18 @@ MENTION_COLUMNS: tuple[str, ...] = (
 ARTICLE_COLUMNS: tuple[str, ...] = (
     S.FILE, S.TITLE, S.OUTLET, S.PUBLISHED, S.PUBLISHED_ORIGIN, S.FORMAT, S.EVENTS_FOUND, S.STATUS, S.REASON,
 )
+
+# DASHBOARD_TIMINGS=1 logs how long each part of a run takes (benchmarks/bench_app.py explains slow steps).
+_TIMINGS = os.environ.get("DASHBOARD_TIMINGS") == "1"
+
+
+@contextmanager
+def _timed(what: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    if _TIMINGS:
+        LOGGER.warning("timing %-10s %.3f s", what, time.perf_counter() - start)
+
 
 # Failures of deferred downloads (they run outside the script): shown on the next run.
 _EXPORT_ERRORS: dict[str, str] = {}
@@ -256,12 +268,7 @@ def _sidebar_data(tables: data.Tables | None, folder: Any) -> None:
     st.sidebar.caption("Data folder")
     st.sidebar.code(str(folder), language=None)
     if tables is not None:
-        ok = int((tables.articles[S.STATUS] != S.STATUS_REJECTED).fillna(True).sum())
-        rejected = len(tables.articles) - ok
-        st.sidebar.caption(
-            f"{len(tables.events):,} events from {ok:,} articles"
-            + (f" · {rejected:,} files rejected (see the Articles tab)" if rejected else "")
-        )
+        st.sidebar.caption(f"{len(tables.events):,} events · every input file and any refusal: Articles tab")
     with st.sidebar.expander("Add articles", icon=":material/upload_file:", expanded=tables is None):
         with st.form("upload", clear_on_submit=True, border=False):
             files = st.file_uploader(
@@ -305,25 +312,18 @@ def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]]) -> None:
         st.rerun()
 
 
-def _option_counts(events: pd.DataFrame, f: EventFilter, name: str) -> dict[str, int] | None:
-    if name in WIDE_FIELDS and len(events) > MAX_OPTION_COUNT_ROWS:
-        return None
-    return filters.facet_value_counts(events, f, name)
-
-
 def _leaves_caption(counts: dict[str, int], name: str, active: bool) -> None:
     """Under a widget: how many events it leaves of those the other filters let through."""
     if active:
         st.sidebar.caption(f"leaves {counts['matched']:,} of {counts[name]:,} events")
 
 
-def _sidebar_filters(tables: data.Tables, f: EventFilter) -> None:
+def _sidebar_filters(tables: data.Tables, f: EventFilter, counts: dict[str, int]) -> None:
     options = tables.options
-    counts = filters.facet_counts(tables.events, f)
     side = st.sidebar
     head, reset = side.columns([3, 2], vertical_alignment="bottom")
     head.subheader("Filters")
-    reset.button("Reset", icon=":material/restart_alt:", on_click=_reset_filters, args=(options,),
+    reset.button("Reset", key="reset", icon=":material/restart_alt:", on_click=_reset_filters, args=(options,),
                  disabled=filters.is_default(f), help="Clear every filter", width="stretch")
     side.caption(f"{counts['matched']:,} of {counts['all']:,} events shown")
     active = set(filters.active_fields(f))
@@ -346,8 +346,10 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter) -> None:
         values = allowed + current  # a chosen value that left the data stays visible
         if not values:
             return
-        per_option = _option_counts(tables.events, f, name)
-        fmt = (lambda v: f"{v} ({per_option.get(v, 0):,})") if per_option is not None else str
+        # Labels count the whole table and never change between runs: a label that changed would no
+        # longer map back to its value. What the filter leaves goes in the caption under the widget.
+        per_option = tables.option_counts.get(name, {})
+        fmt = (lambda v: f"{v} ({per_option.get(v, 0):,})")
         side.multiselect(MULTI_LABELS[name], values, key=MULTI_WIDGETS[name], format_func=fmt,
                          placeholder="All", help=help_text)
         _leaves_caption(counts, name, name in active)
@@ -376,8 +378,7 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter) -> None:
 
 # --- main area --------------------------------------------------------------------------------
 
-def _headline(filtered: pd.DataFrame) -> None:
-    h = metrics.headline(filtered)
+def _headline(h: metrics.Headline) -> None:
     cols = st.columns([2, 3, 3, 2, 2, 2])  # toll spans ("1,204–1,530") need the room
     cols[0].metric("Events", f"{h.events:,}", help=f"{h.statements:,} of them statements")
     cols[1].metric("Fatalities", metrics.format_span(h.fatalities_low, h.fatalities_high),
@@ -417,12 +418,12 @@ def _deferred(fn: Callable[[], bytes], what: str) -> Callable[[], bytes]:
     return run
 
 
-def _figure_downloads(fig: go.Figure, kind: str, filtered: pd.DataFrame, f: EventFilter) -> None:
+def _figure_downloads(tables: data.Tables, fig: go.Figure, kind: str, f: EventFilter) -> None:
     """HTML, PNG and SVG of a figure; images are drawn only when their button is clicked."""
     cols = st.columns([1, 1, 1, 4])
     cols[0].download_button(
         "HTML", data=_deferred(lambda: exports.figure_html(fig), f"{kind} HTML"), icon=":material/download:",
-        file_name=exports.export_filename(kind, filtered, f, "html"), mime="text/html", key=f"dl_{kind}_html",
+        file_name=data.export_name(tables, f, kind, "html"), mime="text/html", key=f"dl_{kind}_html",
         on_click="ignore", help="Interactive page that opens offline",
     )
     if exports.find_browser() is None:
@@ -431,7 +432,7 @@ def _figure_downloads(fig: go.Figure, kind: str, filtered: pd.DataFrame, f: Even
     for col, fmt, mime in ((cols[1], "png", "image/png"), (cols[2], "svg", "image/svg+xml")):
         col.download_button(
             fmt.upper(), data=_deferred(lambda fmt=fmt: exports.figure_image(fig, fmt), f"{kind} {fmt.upper()}"),
-            file_name=exports.export_filename(kind, filtered, f, fmt), mime=mime, key=f"dl_{kind}_{fmt}",
+            file_name=data.export_name(tables, f, kind, fmt), mime=mime, key=f"dl_{kind}_{fmt}",
             on_click="ignore", icon=":material/download:",
         )
 
@@ -441,21 +442,21 @@ def _empty_state(f: EventFilter) -> None:
             "**Reset** in the sidebar.", icon=":material/filter_alt_off:")
 
 
-def _tab_timeline(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+def _tab_timeline(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
     lane = _bound_widget(st.segmented_control, K_LANE, "Lanes by", list(charts.LANE_DIMENSIONS),
                          required=True, help="One lane per value of this field (top values; the rest share 'Other')")
     if filtered.empty:
         _empty_state(f)
         return
     lane = lane or state.DEFAULT_LANE
-    fig = charts.timeline_figure(filtered, lane, selected)
+    fig = data.timeline(tables, f, lane, selected)
     st.caption("Click an event, or drag a box or lasso, to select; double-click the chart to clear.")
     st.plotly_chart(fig, key="timeline_chart", on_select=partial(_on_chart_select, "timeline_chart", filtered, lane),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
-    _figure_downloads(fig, "timeline", filtered, f)
+    _figure_downloads(tables, fig, "timeline", f)
 
 
-def _tab_counts(filtered: pd.DataFrame, f: EventFilter) -> None:
+def _tab_counts(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter) -> None:
     left, right = st.columns(2)
     with left:
         _bound_widget(st.segmented_control, K_FREQ, "Per", list(state.FREQUENCIES),
@@ -465,35 +466,31 @@ def _tab_counts(filtered: pd.DataFrame, f: EventFilter) -> None:
     if filtered.empty:
         _empty_state(f)
         return
-    fig = charts.counts_figure(filtered, st.session_state[K_FREQ], st.session_state[K_MEASURE])
+    fig = data.counts(tables, f, st.session_state[K_FREQ], st.session_state[K_MEASURE])
     st.plotly_chart(fig, key="counts_chart", config={"displaylogo": False})
-    _figure_downloads(fig, "counts", filtered, f)
+    _figure_downloads(tables, fig, "counts", f)
 
 
-def _tab_map(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+def _tab_map(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
     if filtered.empty:
         _empty_state(f)
         return
-    fig = maps.map_figure(filtered, selected)
+    fig = data.map_chart(tables, f, selected)
     st.caption("Click a marker, or drag a box or lasso, to select events.")
     st.plotly_chart(fig, key="map_chart", on_select=partial(_on_chart_select, "map_chart", filtered, state.DEFAULT_LANE),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
-    _figure_downloads(fig, "map", filtered, f)
+    _figure_downloads(tables, fig, "map", f)
 
 
-def _table_frame(filtered: pd.DataFrame, selected: tuple[str, ...], only_selected: bool) -> pd.DataFrame:
-    rows = filtered
-    if only_selected:
-        rows = rows.loc[rows[S.EVENT_ID].isin(list(selected)).fillna(False).to_numpy(dtype=bool)]
-    # Latest first; undated last. nlargest-like head keeps a million rows cheap to show.
-    ordered = rows.sort_values(S.EVENT_DATE, ascending=False, na_position="last", kind="stable")
+def _table_frame(tables: data.Tables, f: EventFilter, selected: tuple[str, ...], only_selected: bool) -> pd.DataFrame:
+    rows = data.table_rows(tables, f, selected if only_selected else None, MAX_TABLE_ROWS)
     columns = [c for c in TABLE_COLUMNS if c in rows.columns]
     if S.REVIEW_STATUS in rows.columns:
         columns.insert(2, S.REVIEW_STATUS)
-    return ordered.head(MAX_TABLE_ROWS)[columns].reset_index(drop=True)
+    return rows[columns]
 
 
-def _tab_table(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+def _tab_table(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
     top = st.columns([2, 2, 3])
     only = _bound_widget(top[0].toggle, K_ONLY_SELECTED, "Only selected events", disabled=not selected)
     if selected:
@@ -501,7 +498,7 @@ def _tab_table(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]
     if filtered.empty:
         _empty_state(f)
         return
-    frame = _table_frame(filtered, selected, bool(only and selected))
+    frame = _table_frame(tables, f, selected, bool(only and selected))
     shown = frame[S.EVENT_ID].astype(str).tolist()
     if len(filtered) > MAX_TABLE_ROWS and not only:
         st.caption(f"Showing the latest {MAX_TABLE_ROWS:,} of {len(filtered):,} events; the Export tab has them all.")
@@ -530,7 +527,7 @@ def _tab_table(filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]
 
 
 def _tab_sources(tables: data.Tables, filtered: pd.DataFrame) -> None:
-    articles = tables.articles
+    articles = data.articles(tables)
     only = st.toggle("Only articles behind the events shown", value=False, key="sources_only")
     if only:
         ids = set(
@@ -546,7 +543,7 @@ def _tab_sources(tables: data.Tables, filtered: pd.DataFrame) -> None:
         st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True)
 
 
-def _tab_export(filtered: pd.DataFrame, f: EventFilter, view: ViewState) -> None:
+def _tab_export(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, view: ViewState) -> None:
     st.caption(f"{len(filtered):,} events: {filters.describe(f)}")
     if filtered.empty:
         _empty_state(f)
@@ -561,7 +558,7 @@ def _tab_export(filtered: pd.DataFrame, f: EventFilter, view: ViewState) -> None
     cols = st.columns(len(formats))
     for col, (label, kind, ext, mime, fn, help_text) in zip(cols, formats):
         col.download_button(
-            label, data=_deferred(lambda fn=fn: fn(filtered), label), file_name=exports.export_filename(kind, filtered, f, ext),
+            label, data=_deferred(lambda fn=fn: fn(filtered), label), file_name=data.export_name(tables, f, kind, ext),
             mime=mime, key=f"dl_data_{label}", on_click="ignore", icon=":material/download:", help=help_text,
             width="stretch",
         )
@@ -700,7 +697,8 @@ def main() -> None:
     st.set_page_config(page_title="Conflict event table", layout="wide")
     folder = data.data_dir()
     try:
-        tables = data.load(folder)
+        with _timed("load"):
+            tables = data.load(folder)
     except io.OutputError as error:  # MissingOutputError included
         _sidebar_data(None, folder)
         _no_table(folder, error)
@@ -711,49 +709,49 @@ def main() -> None:
     _follow_data_change(options, tables.stamp)
     _sidebar_data(tables, folder)
     f = _current_filter(options)
-    _sidebar_filters(tables, f)
+    with _timed("view"):
+        shown = data.view(tables, f)
+    with _timed("sidebar"):
+        _sidebar_filters(tables, f, shown.counts)
 
-    filtered = filters.apply_filters(tables.events, f)
+    filtered = shown.filtered
     selected = tuple(st.session_state[K_SELECTED])
 
     st.title("Conflict event table")
     _show_messages()
     st.caption(escape_markdown(f"{len(filtered):,} {filters.describe(f)}"
                                if not filters.is_default(f) else f"All {len(filtered):,} events"))
-    _headline(filtered)
+    _headline(shown.headline)
 
     labels = list(state.TABS.values())
     tabs = st.tabs(labels, key="w_tab", default=st.session_state[K_TAB_DEFAULT], on_change="rerun")
     active_label = st.session_state.get("w_tab") or st.session_state[K_TAB_DEFAULT]
     st.session_state[K_TAB] = next((k for k, v in state.TABS.items() if v == active_label), state.DEFAULT_TAB)
     by_id = dict(zip(state.TABS, tabs))
-    with by_id["timeline"]:
-        if by_id["timeline"].open:
-            _tab_timeline(filtered, f, selected)
-    with by_id["counts"]:
-        if by_id["counts"].open:
-            _tab_counts(filtered, f)
-    with by_id["map"]:
-        if by_id["map"].open:
-            _tab_map(filtered, f, selected)
-    with by_id["table"]:
-        if by_id["table"].open:
-            _tab_table(filtered, f, selected)
-    with by_id["sources"]:
-        if by_id["sources"].open:
-            _tab_sources(tables, filtered)
     view = _current_view(f)
-    with by_id["export"]:
-        if by_id["export"].open:
-            _tab_export(filtered, f, view)
+    draw: dict[str, Callable[[], None]] = {
+        "timeline": lambda: _tab_timeline(tables, filtered, f, selected),
+        "counts": lambda: _tab_counts(tables, filtered, f),
+        "map": lambda: _tab_map(tables, filtered, f, selected),
+        "table": lambda: _tab_table(tables, filtered, f, selected),
+        "sources": lambda: _tab_sources(tables, filtered),
+        "export": lambda: _tab_export(tables, filtered, f, view),
+    }
+    for tab_id, tab in by_id.items():
+        with tab:
+            if tab.open:  # only the open tab is computed
+                with _timed(tab_id):
+                    draw[tab_id]()
 
     st.divider()
     st.header("Selected event")
     selected_now = tuple(st.session_state[K_SELECTED])
     in_view = set(filtered.loc[filtered[S.EVENT_ID].isin(list(selected_now)).fillna(False).to_numpy(dtype=bool),
                                S.EVENT_ID].astype(str)) if selected_now else set()
-    _detail(tables, in_view)
+    with _timed("detail"):
+        _detail(tables, in_view)
     _sync_url(_current_view(f))
+    data.warm_up(tables)
 
 
 main()

@@ -269,3 +269,16 @@ def test_upload_adds_articles_and_lists_rejects(tmp_path: Path, monkeypatch: pyt
     messages = [m.value for m in at.info] + [w.value for w in at.warning]
     assert any("Already in the table" in m for m in messages), messages
     assert len(io.load_outputs(folder)[0]) == len(after)
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(2, ["c", "d"]), (3, ["c", "d", "a"]), (10, ["c", "d", "a", "e", "b"])])
+def test_latest_rows_picks_the_latest_without_a_full_sort(limit: int, expected: list[str]) -> None:
+    import pandas as pd
+
+    from dashboard.data import latest_rows
+
+    frame = S.conform_events(pd.DataFrame({
+        S.EVENT_ID: ["a", "b", "c", "d", "e"],
+        S.EVENT_DATE: ["2023-01-02", None, "2023-01-05", "2023-01-03", "2023-01-02"],
+    }))
+    assert list(latest_rows(frame, limit)[S.EVENT_ID]) == expected  # ties keep table order; undated last
