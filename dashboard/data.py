@@ -201,11 +201,14 @@ def latest_rows(df: pd.DataFrame, limit: int) -> pd.DataFrame:
     """
     days = df[schema.EVENT_DATE].to_numpy(dtype="datetime64[ns]").astype("int64")
     days = np.where(df[schema.EVENT_DATE].isna().to_numpy(), np.iinfo(np.int64).min, days)
-    if len(days) > limit:
-        top = np.argpartition(-days, limit - 1)[:limit]
+    n = len(days)
+    if n > limit:
+        kth = np.partition(days, n - limit)[n - limit]  # the limit-th latest day
+        above = np.flatnonzero(days > kth)
+        top = np.concatenate([above, np.flatnonzero(days == kth)[: limit - len(above)]])  # ties: table order
     else:
-        top = np.arange(len(days))
-    order = top[np.lexsort((top, -days[top]))]  # latest first; ties keep table order
+        top = np.arange(n)
+    order = top[np.lexsort((top, ~days[top]))]  # ~ reverses int64 order without overflow: latest first, ties in table order
     return df.iloc[order]
 
 
