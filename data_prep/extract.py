@@ -64,6 +64,12 @@ _IRREALIS_BEFORE = re.compile(
     r"\s+(?:[\w'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
+_SINCE_BEFORE = re.compile(
+    r"\bsince\s+(?:(?:the\s+)?(?:start|beginning|outbreak|onset|escalation)\b[^.;,()]{0,40}|on\s+)?$", re.IGNORECASE)
+# "two weeks of bombardment": a toll over a bounded span, even when the article gives no date.
+_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?)\s+of\b", re.IGNORECASE)
+# A toll this large with no day of its own is a running total, not one event.
+CUMULATIVE_TOLL = 500
 # A wire dateline opening a story ("RAMALLAH, West Bank (AP) -") says where it was filed, not where it happened.
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([\w .]+\))?\s*[-:]\s")
 # Actors who report or treat, never act in a violent event; news outlets never make statements here.
@@ -211,6 +217,16 @@ def _is_anaphoric(text: str, trigger: TriggerMatch) -> bool:
     return not starts_with_verb and bool(_ANAPHORIC.search(text[max(0, trigger.start - 40): trigger.start]))
 
 
+def _since_spans(text: str, times: list[TemporalMatch], published: date | None) -> list[TemporalMatch]:
+    """"Since the start of hostilities on 7 October": the day opens a span running to publication."""
+    out = []
+    for t in times:
+        if t.date.best is not None and _SINCE_BEFORE.search(text[max(0, t.start - 50): t.start]):
+            t = replace(t, date=ParsedDate(None, t.date.start or t.date.best, published, schema.PRECISION_RANGE, t.text))
+        out.append(t)
+    return out
+
+
 def _long(when: ParsedDate) -> bool:
     """A span too long to hold one event (a year, "since October 7")."""
     return when.start is not None and (when.end or when.start) is not None and \
@@ -266,7 +282,7 @@ class ArticleExtractor:
         times = find_temporal_expressions(masked, self.article.published)
         actor_matches = [m for m in actor_matches if m.actor.kind not in NOT_SPEAKING_KINDS]
         place_matches = [m for m in place_matches if not _NAME_AFTER_PLACE.match(masked[m.end:])]
-        times = self._anchored(masked, times)
+        times = _since_spans(masked, self._anchored(masked, times), self.article.published)
         groups = [_drop_leading_references(masked, g) for g in _segments(masked, triggers)]
         bounds = _bounds(masked, groups)
         all_found: list[Candidate] = []
@@ -423,6 +439,10 @@ class ArticleExtractor:
                 return False
             if not verbal and not (own_figures or (own_place and own_time)):
                 return False
+        big = [f for f in figures if _in(f.start, f.end, c.start, c.end) and f.count >= CUMULATIVE_TOLL]
+        bounded = _DURATION.search(text[c.start: c.end])
+        if big and not own_time and not bounded:
+            return False  # "has killed more than 35,900": a running total
         if _IRREALIS_BEFORE.search(text[max(c.start, first.start - 60): first.start]):
             return False  # vowed, threatened, planned: not (yet) an event
         long_times = [t for t in times if _in(t.start, t.end, c.start, c.end) and not _usable(t.date)]
@@ -489,6 +509,7 @@ class ArticleExtractor:
             if not any(c.family in VIOLENT_FAMILIES for c in found):
                 cumulative = any(_long(t.date) or _SINCE.search(t.text) for t in find_temporal_expressions(masked, self.article.published)) \
                     or _SINCE.search(masked)
+                cumulative = cumulative or any(f.count >= CUMULATIVE_TOLL for f in figures)
                 if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH and not cumulative:
                     owner = last_violent[1]
                     owner.claims.extend(self._claim(f, masked) for f in figures)

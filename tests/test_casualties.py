@@ -25,6 +25,9 @@ from data_prep.casualties import INJURED, KILLED, find_casualties, find_claimant
         ("killing 12 and wounding 30", [(KILLED, 12, False), (INJURED, 30, False)]),
         ("The death toll rose to 34,000, the ministry said.", [(KILLED, 34000, False)]),
         ("Two Palestinians were shot dead and three others wounded", [(KILLED, 2, False), (INJURED, 3, False)]),
+        ("a 16-year-old Palestinian boy was shot and killed by Israeli forces", [(KILLED, 1, False)]),
+        ("an airstrike killed a woman and her two children", [(KILLED, 3, False)]),
+        ("two men were shot dead at the checkpoint", [(KILLED, 2, False)]),
         # Numbers that are not casualties: durations, rockets, ages alone.
         ("The PA had besieged Jenin camp for over 48 days.", []),
         ("They fired 20 rockets at Sderot.", []),
