@@ -1026,7 +1026,10 @@ def _set_at(series: pd.Series, positions: Sequence[int], values: Sequence[Any]) 
         mask = np.zeros(len(series), dtype=bool)
         mask[pos] = True
         cells = [None if _missing(values[i]) else str(values[i]) for i in order]
-        base = pa.array(series.array, type=pa.large_string())
+        base = series.array.__arrow_array__()
+        if isinstance(base, pa.ChunkedArray):
+            base = base.combine_chunks()
+        base = base.cast(pa.large_string())
         array = pd.array(pc.replace_with_mask(base, pa.array(mask), pa.array(cells, pa.large_string())),
                          dtype=series.dtype)
         return pd.Series(array, index=series.index, name=series.name)
@@ -1195,18 +1198,20 @@ class _Applier:
             out = out.copy(deep=False)
             for column in sorted(self.touched):
                 out[column] = _set_at(out[column], positions, [self.rows[e][column] for e in ids])
-        dropped = [self.machine_pos[e] for e in self.machine_pos if e not in self.live]
-        if dropped:
-            keep = np.ones(len(out), dtype=bool)
-            keep[dropped] = False
-            out = out[keep]
-        if self.children:
-            # New rows go last (one concat; a slice per parent would cost more than the table's order is worth).
-            kids = [c for cs in self.children.values() for c in cs if c in self.live]
-            new_rows = schema.conform_events(pd.DataFrame([self.rows[c] for c in kids]), strict=False)
-            out = pd.concat([out, new_rows], ignore_index=True)
-        elif dropped:
-            out = out.reset_index(drop=True)
+        dropped = sorted(self.machine_pos[e] for e in self.machine_pos if e not in self.live)
+        kids = [c for cs in self.children.values() for c in cs if c in self.live]
+        if dropped or kids:
+            # Slices around the dropped rows, then the new rows (split-off events) last: one concat,
+            # which for arrow-backed text only links chunks instead of copying a million cells.
+            pieces, start = [], 0
+            for position in dropped:
+                if position > start:
+                    pieces.append(out.iloc[start:position])
+                start = position + 1
+            pieces.append(out.iloc[start:])
+            if kids:
+                pieces.append(schema.conform_events(pd.DataFrame([self.rows[c] for c in kids]), strict=False))
+            out = pd.concat(pieces, ignore_index=True)
         return out if out is not self.events else out.copy(deep=False)
 
     def mentions_frame(self) -> pd.DataFrame:
