@@ -268,7 +268,7 @@ def _sidebar_data(tables: data.Tables | None, folder: Any) -> None:
     st.sidebar.caption("Data folder")
     st.sidebar.code(str(folder), language=None)
     if tables is not None:
-        st.sidebar.caption(f"{len(tables.events):,} events · every input file and any refusal: Articles tab")
+        st.sidebar.caption(f"{len(tables.events):,} events · input files and refusals: Articles tab")
     with st.sidebar.expander("Add articles", icon=":material/upload_file:", expanded=tables is None):
         with st.form("upload", clear_on_submit=True, border=False):
             files = st.file_uploader(
@@ -379,12 +379,13 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter, counts: dict[str, int]
 # --- main area --------------------------------------------------------------------------------
 
 def _headline(h: metrics.Headline) -> None:
-    cols = st.columns([2, 3, 3, 2, 2, 2])  # toll spans ("1,204–1,530") need the room
+    cols = st.columns(6)
     cols[0].metric("Events", f"{h.events:,}", help=f"{h.statements:,} of them statements")
-    cols[1].metric("Fatalities", metrics.format_span(h.fatalities_low, h.fatalities_high),
-                   help="Lowest–highest figure reported, summed over events")
-    cols[2].metric("Injuries", metrics.format_span(h.injuries_low, h.injuries_high),
-                   help="Lowest–highest figure reported, summed over events")
+    for col, label, low, high in ((cols[1], "Fatalities", h.fatalities_low, h.fatalities_high),
+                                  (cols[2], "Injuries", h.injuries_low, h.injuries_high)):
+        col.metric(label, f"{low:,}", delta=f"up to {high:,} claimed" if high > low else None,
+                   delta_color="off", delta_arrow="off",
+                   help="Sum of the lowest figure reported for each event; below it, the sum of the highest")
     cols[3].metric("Articles", f"{h.articles:,}")
     cols[4].metric("Outlets", f"{h.outlets:,}")
     cols[5].metric("Contested", f"{h.contested:,}", help="Events whose sources give different figures")
@@ -544,7 +545,7 @@ def _tab_sources(tables: data.Tables, filtered: pd.DataFrame) -> None:
 
 
 def _tab_export(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, view: ViewState) -> None:
-    st.caption(f"{len(filtered):,} events: {filters.describe(f)}")
+    st.caption(escape_markdown(f"Downloads hold the {len(filtered):,} events shown ({filters.describe(f)}), every column."))
     if filtered.empty:
         _empty_state(f)
         return
