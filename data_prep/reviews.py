@@ -1389,6 +1389,20 @@ def apply_reviews(events: pd.DataFrame, mentions: pd.DataFrame, store: ReviewSto
     return review_tables(events, mentions, store).events
 
 
+def needs_mentions(state: ReviewState, events: pd.DataFrame) -> bool:
+    """True when applying `state` to `events` reads the mentions (or the articles).
+
+    They are needed for merges and splits, corrected publication dates, and decisions on ids the
+    events no longer have (those re-attach through their mentions). Otherwise the events that
+    `apply_state` returns are the same with an empty mentions frame, so a page can show a big
+    table without waiting for its mentions to be read.
+    """
+    if article_dates(state) or any(o.field in STRUCTURE_FIELDS for o in state.overrides):
+        return True
+    decided = {o.event_id for o in state.overrides} | set(state.last_actions) | set(state.anchors)
+    return len(_positions(events[schema.EVENT_ID], decided)) < len(decided)
+
+
 def orphans(store: ReviewStore | ReviewState, events: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Decisions whose event the current build no longer produces and that could not be re-attached.
 
