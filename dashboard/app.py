@@ -25,9 +25,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, data, evidence, exports, filters, ingest, metrics, state
+from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, review_ui, state
 from dashboard.evidence import escape_markdown
 from dashboard.filters import EventFilter, FilterOptions
+from dashboard.review_ui import PageReviews
 from dashboard.state import ViewState
 from data_prep import io, schema as S, settings
 
@@ -130,7 +131,7 @@ def _seed_filter_widgets(f: EventFilter, options: FilterOptions) -> list[str]:
     return dropped
 
 
-def _init_session(options: FilterOptions, stamp: data.Stamp) -> None:
+def _init_session(options: FilterOptions, stamp: data.TablesKey) -> None:
     """On a session's first run, open the view the URL describes."""
     if st.session_state.get(K_READY):
         return
@@ -150,8 +151,9 @@ def _init_session(options: FilterOptions, stamp: data.Stamp) -> None:
     st.session_state[K_READY] = True
 
 
-def _follow_data_change(options: FilterOptions, stamp: data.Stamp) -> None:
-    """When the table changed under a session (upload, rebuild), keep a full date range full."""
+def _follow_data_change(options: FilterOptions, stamp: data.TablesKey) -> None:
+    """When the table changed under a session (upload, rebuild, a decision), keep a full date range
+    full and a narrower one inside the table's new bounds (a corrected day can move them)."""
     if st.session_state.get(K_STAMP) == stamp:
         return
     st.session_state[K_STAMP] = stamp
@@ -159,6 +161,21 @@ def _follow_data_change(options: FilterOptions, stamp: data.Stamp) -> None:
     if options.date_min and options.date_max:
         if not dates or len(dates) != 2 or (dates[0] <= (options.date_min) and dates[1] >= options.date_max):
             st.session_state[K_DATES] = (options.date_min, options.date_max)
+        else:
+            start = min(max(dates[0], options.date_min), options.date_max)
+            st.session_state[K_DATES] = (start, min(max(dates[1], start), options.date_max))
+
+
+def _follow_reviews(reviews: PageReviews | None) -> None:
+    """Selected events that a decision merged away or re-extracted: select the events they are in now."""
+    selected = tuple(st.session_state[K_SELECTED])
+    if reviews is None or not selected:
+        return
+    now = reviews.follow(selected)
+    if now != selected:
+        focus = st.session_state.get(K_FOCUS)
+        st.session_state[K_FOCUS] = reviews.follow((focus,))[0] if focus else None
+        _set_selection(now)
 
 
 def _current_filter(options: FilterOptions) -> EventFilter:
@@ -312,6 +329,16 @@ def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]]) -> None:
         st.rerun()
 
 
+def _sidebar_review(reviews: PageReviews | None) -> tuple[str | None, Any]:
+    """The reviewer's name (asked once per session) and the "changed since" moment."""
+    st.sidebar.subheader("Review")
+    if reviews is None:
+        st.sidebar.caption("Review decisions are unavailable: see the message on the page.")
+        return None, None
+    reviewer = review_ui.reviewer_sidebar(reviews.store)
+    return reviewer, review_ui.changed_since_sidebar(reviewer)
+
+
 def _leaves_caption(counts: dict[str, int], name: str, active: bool) -> None:
     """Under a widget: how many events it leaves of those the other filters let through."""
     if active:
@@ -403,17 +430,27 @@ def _headline(h: metrics.Headline) -> None:
         st.caption(" · ".join(notes))
 
 
+def _export_failed(what: str) -> Callable[[Exception], None]:
+    """Reports a failed download (it runs outside the script) at the top of this session's next run."""
+    session = _session_id()
+
+    def report(error: Exception) -> None:
+        with _EXPORT_LOCK:
+            _EXPORT_ERRORS[f"{session}:{what}"] = f"{what} export failed: {error}"
+
+    return report
+
+
 def _deferred(fn: Callable[[], bytes], what: str) -> Callable[[], bytes]:
     """Run an export when its button is clicked; a failure is reported on the next run."""
-    session = _session_id()
+    failed = _export_failed(what)
 
     def run() -> bytes:
         try:
             return fn()
         except Exception as error:  # noqa: BLE001 - shown to the analyst, then re-raised for Streamlit
             LOGGER.exception("%s export failed", what)
-            with _EXPORT_LOCK:
-                _EXPORT_ERRORS[f"{session}:{what}"] = f"{what} export failed: {error}"
+            failed(error)
             raise
 
     return run
@@ -488,6 +525,7 @@ def _table_frame(tables: data.Tables, f: EventFilter, selected: tuple[str, ...],
     columns = [c for c in TABLE_COLUMNS if c in rows.columns]
     if S.REVIEW_STATUS in rows.columns:
         columns.insert(2, S.REVIEW_STATUS)
+        columns.insert(len(columns) - 1, S.EDITED_FIELDS)
     return rows[columns]
 
 
@@ -522,13 +560,16 @@ def _tab_table(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, sele
             S.INJURIES: st.column_config.NumberColumn("injured", format="%d"),
             S.MENTION_COUNT: st.column_config.NumberColumn("reports", format="%d"),
             S.EVIDENCE: st.column_config.TextColumn("evidence", width="large"),
+            S.REVIEW_STATUS: "review", S.EDITED_FIELDS: "corrected by an analyst",
         },
     )
     st.caption("Select rows to show their detail below.")
 
 
-def _tab_sources(tables: data.Tables, filtered: pd.DataFrame) -> None:
-    articles = data.articles(tables)
+def _tab_sources(built: data.Built, filtered: pd.DataFrame, reviews: PageReviews | None) -> None:
+    # Corrected publication dates are in the articles the decisions were applied to.
+    corrected = reviews.tables.articles if reviews is not None else None
+    articles = corrected if corrected is not None else data.articles(built)
     only = st.toggle("Only articles behind the events shown", value=False, key="sources_only")
     if only:
         ids = set(
@@ -544,7 +585,8 @@ def _tab_sources(tables: data.Tables, filtered: pd.DataFrame) -> None:
         st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True)
 
 
-def _tab_export(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, view: ViewState) -> None:
+def _tab_export(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, view: ViewState,
+                reviews: PageReviews | None) -> None:
     st.caption(escape_markdown(f"Downloads hold the {len(filtered):,} events shown ({filters.describe(f)}), every column."))
     if filtered.empty:
         _empty_state(f)
@@ -564,6 +606,18 @@ def _tab_export(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, vie
             width="stretch",
         )
     st.caption("Charts download from under each chart (HTML, PNG, SVG).")
+    if reviews is not None:
+        st.markdown("**Review bundle**")
+        st.caption("One zip for a colleague: these events with the decisions applied, their review log (who, "
+                   "when, what changed from what), the timeline, counts and map (HTML, PNG, SVG), GeoJSON and "
+                   "a summary of the view. Drawing the charts takes a few seconds.")
+        review_ui.bundle_download(
+            reviews.store, reviews.tables, filtered,
+            lambda: {"Timeline": charts.timeline_figure(filtered, view.lane, view.selected),
+                     "Counts over time": charts.counts_figure(filtered, view.freq, view.measure),
+                     "Map": maps.map_figure(filtered, view.selected)},
+            filters.describe(f), lambda: review_ui.view_sources(filtered),
+            file_name=data.export_name(tables, f, "review-bundle", "zip"), on_error=_export_failed("Review bundle"))
     params = state.to_query_params(view)
     if params:
         st.caption("This view's link (the address bar holds it too):")
@@ -609,7 +663,8 @@ def _evidence_markdown(text: str, row: pd.Series) -> str:
     return evidence.to_markdown(evidence.highlight(text, terms, found=found))
 
 
-def _detail(tables: data.Tables, filtered_ids: set[str] | None) -> None:
+def _detail(tables: data.Tables, built: data.Built, filtered_ids: set[str] | None, reviews: PageReviews | None,
+            reviewer: str | None) -> None:
     selected = tuple(st.session_state[K_SELECTED])
     if not selected:
         st.caption("Select an event on the timeline, the map or the table to see its evidence and sources here.")
@@ -642,7 +697,9 @@ def _detail(tables: data.Tables, filtered_ids: set[str] | None) -> None:
     text = row[S.EVIDENCE] if pd.notna(row[S.EVIDENCE]) else ""
     with st.container(border=True, key="evidence_box"):
         st.markdown(_evidence_markdown(str(text), row) if text else "_No evidence sentence._")
-    mentions = data.mentions_of(tables, event_id)
+    # After merges and splits, an event's mentions (and, after corrected dates, its articles) are the reviewed ones.
+    full = reviews.complete() if reviews is not None else None
+    mentions = data.mentions_of(full.mentions if full is not None else data.mentions(built), event_id)
     left, right = st.columns(2)
     with left:
         st.markdown("**Who reports it** (one row per article)")
@@ -660,12 +717,15 @@ def _detail(tables: data.Tables, filtered_ids: set[str] | None) -> None:
     with st.expander("Every field of this event"):
         st.dataframe(_field_table(row), hide_index=True, height=min(38 * (len(row) + 1), 900))
 
-    # ---- REVIEW PANEL: dashboard/review_ui.py (review helper) plugs in here; the lead wires it. ----
+    if reviews is not None and full is not None:
+        with st.container(border=True, key="review_panel"):
+            review_ui.render_review_panel(reviews.store, full, event_id, reviewer, machine_articles=data.articles(built))
 
     article_ids = list(dict.fromkeys(mentions[S.ARTICLE_ID].dropna().astype(str)))
     if not article_ids and pd.notna(row[S.ARTICLE_IDS]):
         article_ids = str(row[S.ARTICLE_IDS]).split(S.LIST_SEPARATOR)
-    articles = data.articles_by_id(tables, article_ids)
+    article_table = full.articles if full is not None and full.articles is not None else data.articles(built)
+    articles = data.articles_by_id(article_table, article_ids)
     st.markdown(f"**Articles** ({len(articles)}) · the evidence is between {evidence.MARK_OPEN} and {evidence.MARK_CLOSE}")
     for _, article in articles.iterrows():
         body = article[S.TEXT] if pd.notna(article[S.TEXT]) else ""
@@ -693,22 +753,43 @@ def _no_table(folder: Any, error: Exception) -> None:
                 "`make run`, or add articles from the sidebar to start a new table here.")
 
 
+def _changes(reviews: PageReviews, built: data.Built, since: Any) -> None:
+    """The "changed since" table, and a button that selects the events it lists."""
+    with st.container(border=True, key="changes_box"):
+        changes = review_ui.render_changes(reviews.store, built.events, since, built.stamp, reviews.version)
+        ids = [i for i, kind in zip(changes[S.EVENT_ID].astype(str), changes[S.CHANGE_KIND])
+               if kind != S.CHANGE_REMOVED]
+        ids = list(review_ui.follow(ids, reviews.tables))
+        if ids:
+            label = "Select this event" if len(ids) == 1 else f"Select these {len(ids):,} events"
+            st.button(label, key="select_changes", icon=":material/checklist:",
+                      on_click=_set_selection, args=(ids,),
+                      help="They are ticked in the events table and marked on the timeline and the map.")
+
+
 def main() -> None:
     # No page_icon: a material or emoji icon would be fetched from the internet as the favicon.
     st.set_page_config(page_title="Conflict event table", layout="wide")
     folder = data.data_dir()
     try:
         with _timed("load"):
-            tables = data.load(folder)
+            built = data.load(folder)
     except io.OutputError as error:  # MissingOutputError included
         _sidebar_data(None, folder)
         _no_table(folder, error)
         _show_messages()
         return
+    with _timed("reviews"):
+        # Mentions and articles are read only if the decisions need them (merges, splits, corrected dates).
+        reviews = review_ui.open_reviews(folder, built.events, partial(data.mentions, built),
+                                         partial(data.articles, built), built.stamp)
+        tables = data.shown(built, reviews.tables.events if reviews else None, reviews.version if reviews else None)
     options = tables.options
-    _init_session(options, tables.stamp)
-    _follow_data_change(options, tables.stamp)
+    _init_session(options, tables.key)
+    _follow_data_change(options, tables.key)
+    _follow_reviews(reviews)
     _sidebar_data(tables, folder)
+    reviewer, since = _sidebar_review(reviews)
     f = _current_filter(options)
     with _timed("view"):
         shown = data.view(tables, f)
@@ -716,13 +797,18 @@ def main() -> None:
         _sidebar_filters(tables, f, shown.counts)
 
     filtered = shown.filtered
-    selected = tuple(st.session_state[K_SELECTED])
 
     st.title("Conflict event table")
     _show_messages()
     st.caption(escape_markdown(f"{len(filtered):,} {filters.describe(f)}"
                                if not filters.is_default(f) else f"All {len(filtered):,} events"))
     _headline(shown.headline)
+    if reviews is not None:
+        review_ui.render_orphans(reviews.tables)
+        if since:
+            with _timed("changes"):
+                _changes(reviews, built, since)
+    selected = tuple(st.session_state[K_SELECTED])
 
     labels = list(state.TABS.values())
     tabs = st.tabs(labels, key="w_tab", default=st.session_state[K_TAB_DEFAULT], on_change="rerun")
@@ -735,8 +821,8 @@ def main() -> None:
         "counts": lambda: _tab_counts(tables, filtered, f),
         "map": lambda: _tab_map(tables, filtered, f, selected),
         "table": lambda: _tab_table(tables, filtered, f, selected),
-        "sources": lambda: _tab_sources(tables, filtered),
-        "export": lambda: _tab_export(tables, filtered, f, view),
+        "sources": lambda: _tab_sources(built, filtered, reviews),
+        "export": lambda: _tab_export(tables, filtered, f, view, reviews),
     }
     for tab_id, tab in by_id.items():
         with tab:
@@ -750,9 +836,8 @@ def main() -> None:
     in_view = set(filtered.loc[filtered[S.EVENT_ID].isin(list(selected_now)).fillna(False).to_numpy(dtype=bool),
                                S.EVENT_ID].astype(str)) if selected_now else set()
     with _timed("detail"):
-        _detail(tables, in_view)
+        _detail(tables, built, in_view, reviews, reviewer)
     _sync_url(_current_view(f))
-    data.warm_up(tables)
-
+    data.warm_up(built)
 
 main()

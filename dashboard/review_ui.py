@@ -1,16 +1,20 @@
 """The review panel and the review widgets of the sidebar. Streamlit only: every decision is made by
 `data_prep.reviews` (validation, storage, applying) and this module just shows what it returns.
 
-The store is read afresh on every run (nothing of it is cached), so a colleague's decision shows on
-the next interaction. Names and values from the data are shown through `escape_markdown`, in
+The store's version token is read on every run and keys everything derived from the store (the
+applied tables, the "changed since" table), so a colleague's decision shows on the next interaction
+while runs without a new decision reuse what was derived. Names and values from the data are shown through `escape_markdown`, in
 `st.dataframe` cells or as plain option labels, never as HTML.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -59,22 +63,62 @@ def open_store(folder: Path) -> rv.ReviewStore | None:
         return None
 
 
+Source = pd.DataFrame | Callable[[], pd.DataFrame]  # a frame, or a function that reads it when needed
+
+
+def _frame(source: Source) -> pd.DataFrame:
+    return source() if callable(source) else source
+
+
+@functools.lru_cache(maxsize=1)
+def _no_mentions() -> pd.DataFrame:
+    return S.conform_mentions(pd.DataFrame(columns=list(S.MENTION_COLUMNS)))
+
+
 @st.cache_resource(max_entries=8, show_spinner="Re-extracting the articles with corrected publication dates…")
 def _rebuilt(dates: tuple[tuple[str, str], ...], data_key: Hashable, _articles: pd.DataFrame) -> Any:
     """The pipeline re-run with corrected dates, once per (dates, data) pair; frames are never modified."""
     return rv.rebuild_for_dates(_articles, {a: date.fromisoformat(d) for a, d in dates})
 
 
+_RECORDED: set[tuple[str, Hashable]] = set()
+_RECORD_LOCK = threading.Lock()
+
+
+def _record_build(path: str, data_key: Hashable, events: pd.DataFrame) -> None:
+    """Record a build's events for "changed since", once per data version, in the background.
+
+    Hashing a million rows takes about a second: the page does not wait for it. "Changed since"
+    compares with the build in force at the chosen moment, which never is the one being recorded.
+    """
+    with _RECORD_LOCK:
+        if (path, data_key) in _RECORDED:
+            return
+        _RECORDED.add((path, data_key))
+
+    def record() -> None:
+        try:
+            rv.ReviewStore(path).record_snapshot(events)
+        except (sqlite3.Error, OSError, rv.ReviewStoreError):
+            LOGGER.exception("could not record the build for 'changed since'")
+
+    threading.Thread(target=record, name="review-record-build", daemon=True).start()
+
+
+# Both keyed by the store's version token (read on every run by the caller): a decision by anyone
+# changes the key, so what is shown is never older than the store; runs without a new decision
+# reuse the applied tables.
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _recorded(path: str, data_key: Hashable, _events: pd.DataFrame) -> rv.SnapshotSummary:
-    """Record a build's events once per data version (for "changed since")."""
-    return rv.ReviewStore(path).record_snapshot(_events)
+def _applied_to_events(path: str, data_key: Hashable, version: Hashable, _events: pd.DataFrame) -> rv.ReviewedTables | None:
+    """The decisions applied without the mentions, or None when they need them (rv.needs_mentions)."""
+    state = rv.ReviewStore(path).state()
+    if rv.needs_mentions(state, _events):
+        return None
+    return rv.apply_state(_events, _no_mentions(), state)
 
 
-# Keyed by the store's version token (re-read on every run): a decision by anyone changes the key, so
-# what is shown is never older than the store; runs without a new decision reuse the applied tables.
 @st.cache_resource(max_entries=4, show_spinner="Applying review decisions…")
-def _applied(path: str, data_key: Hashable, version: tuple[int, int, str], _events: pd.DataFrame,
+def _applied(path: str, data_key: Hashable, version: Hashable, _events: pd.DataFrame,
              _mentions: pd.DataFrame, _articles: pd.DataFrame) -> rv.ReviewedTables:
     store = rv.ReviewStore(path)
 
@@ -85,21 +129,110 @@ def _applied(path: str, data_key: Hashable, version: tuple[int, int, str], _even
     return rv.reviewed_with_dates(_events, _mentions, _articles, store, rebuild)
 
 
-def reviewed_tables(store: rv.ReviewStore, events: pd.DataFrame, mentions: pd.DataFrame,
-                    articles: pd.DataFrame, data_key: Hashable) -> rv.ReviewedTables:
+def reviewed_tables(store: rv.ReviewStore, events: pd.DataFrame, mentions: Source, articles: Source,
+                    data_key: Hashable, version: Hashable | None = None, complete: bool = True) -> rv.ReviewedTables:
     """The machine tables with every decision applied; call it on every run.
 
-    The store's version is read on every call, so a colleague's decision shows on the next
-    interaction. `data_key` identifies the version of the machine tables (e.g. `data.Tables.stamp`):
-    it keys the re-extraction of articles whose publication date was corrected, the applied tables,
-    and the recording of the build for "changed since". The returned frames are shared: never
-    modify them in place.
+    Args:
+        store: the folder's review store.
+        events: the machine events.
+        mentions, articles: the machine mentions and articles (with text), or functions that read
+            them: they are read only when needed.
+        data_key: identifies the version of the machine tables (e.g. `data.Built.stamp`); it keys
+            the re-extraction of articles whose publication date was corrected, the applied tables
+            and the recording of the build for "changed since".
+        version: `store.version()` read by the caller on this run (read here when None), so a
+            colleague's decision shows on the next interaction.
+        complete: False when only the events are needed (filters, charts, table): without merges,
+            splits, corrected dates or decisions to re-attach, the mentions and articles are then
+            not read, and the result's mentions are empty and its articles None. True (the review
+            panel, the event's sources) gives every table.
+
+    The returned frames are shared: never modify them in place.
     """
+    path = str(store.path)
+    _record_build(path, data_key, events)
+    token = store.version() if version is None else version
+    alone = _applied_to_events(path, data_key, token, events)
+    if alone is not None:
+        # Nothing moved a mention: the machine mentions and articles are the reviewed ones.
+        return alone if not complete else replace(alone, mentions=_frame(mentions), articles=_frame(articles))
+    return _applied(path, data_key, token, events, _frame(mentions), _frame(articles))
+
+
+@dataclass(frozen=True)
+class PageReviews:
+    """The review store of the page's folder and this run's decisions applied to its events."""
+
+    store: rv.ReviewStore
+    version: Hashable  # store.version() read on this run
+    tables: rv.ReviewedTables  # decisions applied to the events; mentions empty unless they were needed
+    data_key: Hashable
+    events: pd.DataFrame  # the machine events
+    mentions: Source
+    articles: Source
+
+    def complete(self) -> rv.ReviewedTables:
+        """Every table with the decisions applied (reads the mentions and articles when not read yet)."""
+        return reviewed_tables(self.store, self.events, self.mentions, self.articles, self.data_key,
+                               self.version, complete=True)
+
+    def follow(self, ids: Sequence[str]) -> tuple[str, ...]:
+        """The selected ids as events of the reviewed table: a merged-away or re-attached id becomes its
+        event's; an id a re-extraction (corrected publication date) removed becomes the events now holding
+        its mentions. Ids found nowhere are kept (the page says they are gone)."""
+        now = follow(ids, self.tables)
+        events = self.tables.events
+        present = set(events.loc[events[S.EVENT_ID].isin(list(now)).fillna(False).to_numpy(dtype=bool), S.EVENT_ID])
+        lost = [i for i in now if i not in present]
+        if not lost:
+            return now
+        machine = _frame(self.mentions)
+        held = machine.loc[machine[S.EVENT_ID].isin(lost).fillna(False).to_numpy(dtype=bool), [S.EVENT_ID, S.MENTION_ID]]
+        if held.empty:
+            return now
+        reviewed = self.complete().mentions
+        moved = reviewed.loc[reviewed[S.MENTION_ID].isin(list(held[S.MENTION_ID])).fillna(False).to_numpy(dtype=bool)]
+        to = dict(zip(moved[S.MENTION_ID].astype(str), moved[S.EVENT_ID].astype(str)))
+        out: list[str] = []
+        for event_id in now:
+            if event_id in present:
+                out.append(event_id)
+                continue
+            mention_ids = held.loc[held[S.EVENT_ID] == event_id, S.MENTION_ID].astype(str)
+            out.extend([to[m] for m in mention_ids if m in to] or [event_id])
+        return tuple(dict.fromkeys(out))
+
+
+def open_reviews(folder: Path, events: pd.DataFrame, mentions: Source, articles: Source,
+                 data_key: Hashable) -> PageReviews | None:
+    """Open the folder's store and apply its decisions to the events; None (said on the page) when it fails.
+
+    Call it on every run: the store's version is read each time.
+    """
+    store = open_store(folder)
+    if store is None:
+        return None
     try:
-        _recorded(str(store.path), data_key, events)
-    except sqlite3.Error:
-        LOGGER.exception("could not record the build for 'changed since'")
-    return _applied(str(store.path), data_key, store.version(), events, mentions, articles)
+        version = store.version()
+        tables = reviewed_tables(store, events, mentions, articles, data_key, version, complete=False)
+    except (rv.ReviewError, sqlite3.Error) as error:
+        LOGGER.exception("applying the review decisions of %s", folder)
+        st.error(escape_markdown(f"Review decisions could not be applied; the table is shown as built: {error}"))
+        return None
+    return PageReviews(store, version, tables, data_key, events, mentions, articles)
+
+
+def view_sources(view: pd.DataFrame) -> list[str]:
+    """The outlets the events of a view cite, alphabetically (the bundle's list of sources)."""
+    cells = view[S.SOURCE].dropna().unique()
+    outlets = {p.strip() for cell in cells for p in str(cell).split(S.LIST_SEPARATOR) if p.strip()}
+    return sorted(outlets, key=lambda v: (v.casefold(), v))
+
+
+def follow(ids: Sequence[str], tables: rv.ReviewedTables) -> tuple[str, ...]:
+    """Event ids as they are after the decisions: a merged-away or re-attached id becomes its event's."""
+    return tuple(dict.fromkeys(tables.resolution.get(i) or i for i in ids))
 
 
 # --- sidebar -------------------------------------------------------------------------------------
@@ -156,16 +289,28 @@ def changed_since_sidebar(reviewer: str | None, container: Any = None) -> dateti
     return None
 
 
-def render_changes(store: rv.ReviewStore, machine_events: pd.DataFrame, since: datetime) -> pd.DataFrame:
-    """The "changed since" table; returns it so the page can narrow its view to those events."""
-    changes = rv.changes_since(store, machine_events, since)
+@st.cache_resource(max_entries=4, show_spinner="Comparing with the build of that moment…")
+def _changes(path: str, data_key: Hashable, version: Hashable, since: datetime, builds: tuple[datetime, ...],
+             _events: pd.DataFrame) -> pd.DataFrame:
+    return rv.changes_since(rv.ReviewStore(path), _events, since)
+
+
+def render_changes(store: rv.ReviewStore, machine_events: pd.DataFrame, since: datetime,
+                   data_key: Hashable = None, version: Hashable | None = None) -> pd.DataFrame:
+    """The "changed since" table; returns it so the page can narrow its view to those events.
+
+    Computed once per (data, decisions, builds recorded since, moment): comparing a million events
+    with an earlier build takes seconds.
+    """
+    token = store.version() if version is None else version
+    changes = _changes(str(store.path), data_key, token, since, tuple(store.builds_after(since)), machine_events)
     st.subheader(f"Changes since {since.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
     if changes.empty:
         st.caption("Nothing new, changed, removed or reviewed since then.")
         return changes
     counts = changes[S.CHANGE_KIND].value_counts()
     st.caption(" · ".join(f"{int(counts[k])} {k}" for k in S.CHANGE_KINDS if k in counts))
-    st.dataframe(changes, hide_index=True, column_config={
+    st.dataframe(changes, hide_index=True, height="auto" if len(changes) <= 10 else 380, column_config={
         S.CHANGED_AT: st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm"),
         S.EVENT_DATE: st.column_config.DateColumn("date", format="YYYY-MM-DD"),
     })
@@ -185,16 +330,29 @@ def render_orphans(tables: rv.ReviewedTables) -> None:
 
 
 def bundle_download(store: rv.ReviewStore, tables: rv.ReviewedTables, view: pd.DataFrame,
-                    figures: Mapping[str, go.Figure], description: str, sources: Sequence[str],
-                    file_name: str = "review-bundle.zip", container: Any = None) -> None:
-    """A download button for the review bundle of the current view; built only when clicked."""
+                    figures: Mapping[str, go.Figure] | Callable[[], Mapping[str, go.Figure]], description: str,
+                    sources: Sequence[str] | Callable[[], Sequence[str]], file_name: str = "review-bundle.zip",
+                    container: Any = None, on_error: Callable[[Exception], None] | None = None) -> None:
+    """A download button for the review bundle of the current view; built only when clicked.
+
+    `figures` and `sources` may be functions, called when the button is clicked (charts of a big
+    view cost seconds to draw). `on_error` hears a failure (the build runs outside the page's run).
+    """
     place = container if container is not None else st
 
     def build() -> bytes:
-        return review_bundle(view, rv.view_log(store, tables, view), figures, description, sources)
+        try:
+            charts = figures() if callable(figures) else figures
+            names = sources() if callable(sources) else sources
+            return review_bundle(view, rv.view_log(store, tables, view), charts, description, names)
+        except Exception as error:
+            LOGGER.exception("review bundle failed")
+            if on_error is not None:
+                on_error(error)
+            raise
 
     place.download_button("Review bundle (zip)", data=build, file_name=file_name, mime="application/zip",
-                          on_click="ignore", icon=":material/folder_zip:",
+                          on_click="ignore", icon=":material/folder_zip:", key="dl_review_bundle",
                           help="Events with decisions applied, the review log, the charts (HTML, PNG, SVG), "
                                "GeoJSON and a summary of the view.")
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
-from data_prep import build_event_table, io, schema as S
+from dashboard.evidence import escape_markdown
+from data_prep import build_event_table, io, schema as S, settings
+from data_prep.reviews import ReviewStore
 from data_prep.settings import SEEDS_DIR
 from tests.dashboard_sample import EVENTS, build_seeds, write_sample
 
@@ -133,22 +136,22 @@ def test_each_pick_list_filters(sample_folder: Path, monkeypatch: pytest.MonkeyP
 
 def test_dates_statements_fatalities_and_text_filter(sample_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_app(sample_folder, monkeypatch)
-    at.sidebar.date_input[0].set_value((date(2023, 1, 27), date(2023, 2, 10))).run()
+    at.sidebar.date_input(key="f_dates").set_value((date(2023, 1, 27), date(2023, 2, 10))).run()
     no_exception(at)
     # Ashkelon (27 Jan), the pledge (25-27 Jan) and Huwara (10 Feb); the undated event drops out.
     assert timeline_ids(at) == {"EVashkelon", "EVpledge", "EVhuwara"}
     assert at.query_params["from"] == "2023-01-27" and at.query_params["to"] == "2023-02-10"
 
     at = run_app(sample_folder, monkeypatch)
-    at.sidebar.toggle[0].set_value(False).run()
+    at.sidebar.toggle(key="f_include_statements").set_value(False).run()
     assert events_shown(at) == 5 and "EVpledge" not in timeline_ids(at)
 
     at = run_app(sample_folder, monkeypatch)
-    at.sidebar.number_input[0].set_value(10).run()
+    at.sidebar.number_input(key="f_min_fatalities").set_value(10).run()
     assert timeline_ids(at) == {"EVgaza"}  # Jenin's lowest figure is 9
 
     at = run_app(sample_folder, monkeypatch)
-    at.sidebar.text_input[0].set_value("refugee camp").run()
+    at.sidebar.text_input(key="f_text").set_value("refugee camp").run()
     assert timeline_ids(at) == {"EVjenin"}
     assert at.query_params["q"] == "refugee camp"
 
@@ -283,3 +286,192 @@ def test_latest_rows_picks_the_latest_without_a_full_sort(limit: int, expected: 
         S.EVENT_DATE: ["2023-01-02", None, "2023-01-05", "2023-01-03", "2023-01-02"],
     }))
     assert list(latest_rows(frame, limit)[S.EVENT_ID]) == expected  # ties keep table order; undated last
+
+
+# --- reviewing, on a copy of the seeds' table (decisions must not leak into the other tests) -------
+
+@pytest.fixture
+def seeds_copy(seeds_folder: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_folder, folder, ignore=shutil.ignore_patterns(f"{settings.REVIEWS_DB}*"))
+    return folder
+
+
+def panel_widget(elements, event_id: str, name: str):  # noqa: ANN001, ANN201 - AppTest widgets
+    """A review panel widget (keys are rv-<event id>-<version>-<name>)."""
+    return next(e for e in elements if e.key and e.key.startswith(f"rv-{event_id}-") and e.key.endswith(f"-{name}"))
+
+
+def button(at: AppTest, label: str):  # noqa: ANN201 - AppTest widget
+    return next(b for b in at.button if b.label == label)
+
+
+def start_reviewing(at: AppTest, name: str) -> None:
+    at.sidebar.text_input(key="rv_name").input(name)
+    next(b for b in at.sidebar.button if b.label == "Start reviewing").click().run()
+    no_exception(at)
+
+
+def status_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("Status: "))
+
+
+def first_day_event(folder: Path) -> pd.Series:
+    events = io.load_outputs(folder)[0]
+    return events.loc[(events[S.DATE_PRECISION] == S.PRECISION_DAY) & (events[S.EVENT_TYPE] == "Battles")].iloc[0]
+
+
+def events_table(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if S.EVIDENCE in d.value.columns and S.EVENT_ID in d.value.columns)
+
+
+def test_verify_an_event_and_find_it_by_status_and_reviewer(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = first_day_event(seeds_copy)
+    event_id = target[S.EVENT_ID]
+    at = run_app(seeds_copy, monkeypatch, {"sel": event_id})
+    assert multiselect(at, "Review status").options == [f"{S.STATUS_UNREVIEWED} (33)"]
+    assert any(c.value == "Enter your name in the sidebar to record decisions on this event." for c in at.caption)
+    start_reviewing(at, "  Ana   Lopez ")
+    assert "Reviewing as **Ana Lopez**" in [c.value for c in at.sidebar.caption]
+    assert at.session_state["rv_reviewer"] == "Ana Lopez"
+
+    panel_widget(at.radio, event_id, "status").set_value(S.STATUS_VERIFIED)
+    panel_widget(at.text_area, event_id, "note").input("Checked against the army's statement.")
+    button(at, "Save decision").click().run()
+    no_exception(at)
+    assert any(s.value == "Saved 2 change\\(s\\) to " + event_id + "\\." for s in at.success), [s.value for s in at.success]
+    assert status_line(at).startswith("Status: **verified** · last decision by Ana Lopez\\, ")
+    assert at.session_state["rv_reviewer"] == "Ana Lopez"  # asked once: still known on later runs
+
+    multiselect(at, "Review status").set_value([S.STATUS_VERIFIED]).run()
+    no_exception(at)
+    assert events_shown(at) == 1
+    assert timeline_ids(at) == {event_id}
+    assert at.query_params["review"] == S.STATUS_VERIFIED  # the link keeps it
+    multiselect(at, "Review status").set_value([]).run()
+    multiselect(at, "Reviewer").set_value(["Ana Lopez"]).run()
+    assert timeline_ids(at) == {event_id}
+    history = next(d.value for d in at.dataframe if "reviewer" in d.value.columns and "change" in d.value.columns)
+    assert list(history["change"]) == ["review_status: unreviewed → verified", "review_note: (empty) → "
+                                       "Checked against the army's statement."]
+    assert set(history["reviewer"]) == {"Ana Lopez"}
+
+
+def test_edit_an_events_day_and_the_table_shows_it(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = first_day_event(seeds_copy)
+    event_id, day = target[S.EVENT_ID], target[S.EVENT_DATE].date()
+    new_day = day + timedelta(days=2)
+    at = run_app(seeds_copy, monkeypatch, {"sel": event_id, "tab": "table"})
+    start_reviewing(at, "Bo")
+    assert events_table(at).set_index(S.EVENT_ID).loc[event_id, S.EVENT_DATE].date() == day
+    panel_widget(at.date_input, event_id, "day").set_value(new_day)
+    button(at, "Save decision").click().run()
+    no_exception(at)
+
+    row = events_table(at).set_index(S.EVENT_ID).loc[event_id]
+    assert row[S.EVENT_DATE].date() == new_day
+    assert row[S.REVIEW_STATUS] == S.STATUS_UNREVIEWED  # a correction is not a verification
+    assert row[S.EDITED_FIELDS] == S.LIST_SEPARATOR.join([S.EVENT_DATE, S.DATE_START, S.DATE_END])
+    assert at.subheader[0].value.startswith(escape_markdown(new_day.isoformat()))
+    assert panel_widget(at.date_input, event_id, "day").value == new_day  # the form reloads with what is in force
+    log = ReviewStore.in_folder(seeds_copy).log()
+    assert [(a.reviewer, a.field, a.old_value, a.new_value) for a in log] == [
+        ("Bo", S.EVENT_DATE, day.isoformat(), new_day.isoformat()),
+        ("Bo", S.DATE_START, day.isoformat(), new_day.isoformat()),
+        ("Bo", S.DATE_END, day.isoformat(), new_day.isoformat()),
+    ]
+    # A new session (another analyst) sees it in the table without any cache being cleared.
+    other = run_app(seeds_copy, monkeypatch, {"tab": "table"})
+    assert events_table(other).set_index(S.EVENT_ID).loc[event_id, S.EVENT_DATE].date() == new_day
+
+
+def test_merge_split_and_history_from_the_panel(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events, mentions, _ = io.load_outputs(seeds_copy)
+    jenin = first_day_event(seeds_copy)[S.EVENT_ID]  # told by two articles
+    other = events.loc[(events[S.EVENT_DATE] == pd.Timestamp("2023-01-27")) & (events[S.LOCATION] == "Ashkelon"),
+                       S.EVENT_ID].iloc[0]
+    at = run_app(seeds_copy, monkeypatch, {"sel": other})
+    start_reviewing(at, "Ana")
+    # Merge Jenin into the Ashkelon event (absurd, but it shows the sources joining); then undo it.
+    panel_widget(at.text_input, other, "merge-id").input(jenin).run()
+    button(at, "Merge it into this event").click().run()
+    no_exception(at)
+    assert events_shown(at) == len(events) - 1
+    row = events_table_row(at, other)
+    assert row[S.MENTION_COUNT] == 3
+    button(at, f"Undo the merge of {jenin}").click().run()
+    no_exception(at)
+    assert events_shown(at) == len(events)
+    assert events_table_row(at, other)[S.MENTION_COUNT] == 1
+
+    # Split Jenin's second report off into an event of its own.
+    at = run_app(seeds_copy, monkeypatch, {"sel": jenin})
+    start_reviewing(at, "Bo")
+    second = mentions.loc[mentions[S.EVENT_ID] == jenin, S.MENTION_ID].iloc[1]
+    panel_widget(at.multiselect, jenin, "split-pick").set_value([second]).run()
+    button(at, "Split them off").click().run()
+    no_exception(at)
+    assert events_shown(at) == len(events) + 1
+    assert events_table_row(at, jenin)[S.MENTION_COUNT] == 1
+    assert events_table_row(at, f"split:{second}")[S.MENTION_COUNT] == 1
+    history = next(d.value for d in at.dataframe if "reviewer" in d.value.columns and "change" in d.value.columns)
+    assert list(history["reviewer"]) == ["Ana", "Ana", "Bo"]
+    assert list(history["change"]) == [f"merged {jenin} into {other}", "reverted merged_into to the machine value "
+                                       f"(was {other})", f"split mentions {second} out of {jenin}"]
+
+
+def events_table_at(at: AppTest) -> AppTest:
+    at.session_state["w_tab"] = state.TABS["table"]
+    return at.run()
+
+
+def events_table_row(at: AppTest, event_id: str) -> pd.Series:
+    return events_table(events_table_at(at)).set_index(S.EVENT_ID).loc[event_id]
+
+
+def test_a_corrected_publication_date_moves_the_relative_day(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, mentions, articles = io.load_outputs(seeds_copy)
+    jenin = first_day_event(seeds_copy)[S.EVENT_ID]
+    # The article dated Friday 27 January says "on Thursday": the 26th. Dated Friday 3 February, the 2nd.
+    article = articles.loc[articles[S.PUBLISHED] == pd.Timestamp("2023-01-27"), S.ARTICLE_ID].iloc[0]
+    at = run_app(seeds_copy, monkeypatch, {"sel": jenin})
+    start_reviewing(at, "Ana")
+    panel_widget(at.date_input, jenin, f"pub-{article}").set_value(date(2023, 2, 3)).run()
+    next(b for b in at.button if b.key and b.key.endswith(f"-pub-set-{article}")).click().run()
+    no_exception(at)
+    assert any("its events were re\\-extracted" in s.value for s in at.success), [s.value for s in at.success]
+    moved = ReviewStore.in_folder(seeds_copy)
+    assert [(a.action, a.old_value, a.new_value) for a in moved.log()] == [("set_published", "2023-01-27", "2023-02-03")]
+    # The event keeps the re-dated article's report, now on 2 February; the other article's ("on January 26")
+    # makes an event of its own on the 26th.
+    assert at.session_state["v_selected"] == (jenin,)
+    assert at.subheader[0].value.startswith("2023\\-02\\-02")
+    reports = next(d.value for d in at.dataframe if S.OUTLET in d.value.columns and S.SOURCE_FILE in d.value.columns)
+    assert list(reports[S.PUBLISHED]) == [pd.Timestamp("2023-02-03")]
+    table = events_table(events_table_at(at)).set_index(S.EVENT_ID)
+    other = mentions.loc[(mentions[S.EVENT_ID] == jenin) & (mentions[S.ARTICLE_ID] != article)].iloc[0]
+    assert table.loc[jenin, S.EVENT_DATE] == pd.Timestamp("2023-02-02")
+    alone = table.loc[(table[S.EVENT_TYPE] == "Battles") & (table[S.LOCATION] == other[S.LOCATION])]
+    assert alone[S.EVENT_DATE].tolist() == [pd.Timestamp("2023-01-26")] and alone.index[0] != jenin
+
+
+def test_changed_since_lists_decisions_and_selects_their_events(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = io.load_outputs(seeds_copy)[0]
+    ReviewStore.in_folder(seeds_copy).record_snapshot(events, at=datetime.now(UTC) - timedelta(days=3))
+    target = first_day_event(seeds_copy)[S.EVENT_ID]
+    at = run_app(seeds_copy, monkeypatch, {"sel": target})
+    start_reviewing(at, "Ana")
+    panel_widget(at.radio, target, "status").set_value(S.STATUS_NEEDS_WORK)
+    button(at, "Save decision").click().run()
+    at.session_state["w_tab"] = state.TABS["table"]
+    at.sidebar.radio(key="rv_since_mode").set_value("Since a date and time").run()
+    no_exception(at)
+    changes = next(d.value for d in at.dataframe if S.CHANGE_KIND in d.value.columns)
+    assert changes[[S.CHANGE_KIND, S.EVENT_ID, S.CHANGE_DETAIL]].values.tolist() == [
+        [S.CHANGE_REVIEWED, target, "Ana: review_status: unreviewed → needs work"]]
+    assert any(c.value == "1 reviewed" for c in at.caption)
+    at.session_state["v_selected"] = ()
+    at.run()
+    button(at, "Select this event").click().run()
+    no_exception(at)
+    assert at.session_state["v_selected"] == (target,)
