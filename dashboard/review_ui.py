@@ -9,6 +9,7 @@ while runs without a new decision reuse what was derived. Names and values from 
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sqlite3
 import threading
@@ -18,10 +19,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+import streamlit.components.v1 as components
 
 from dashboard.evidence import escape_markdown
 from data_prep import reviews as rv
@@ -37,6 +40,8 @@ K_FLASH = "rv_flash"
 K_SINCE_MODE = "rv_since_mode"
 K_SINCE_DAY = "rv_since_day"
 K_SINCE_TIME = "rv_since_time"
+K_FORGOTTEN = "rv_forgotten"  # "Change reviewer" was pressed: the cookie of this session's start is stale
+REVIEWER_COOKIE = "events_reviewer"
 
 NEW_ACTOR = "New actor…"
 NO_ACTOR = "(none)"
@@ -237,21 +242,72 @@ def follow(ids: Sequence[str], tables: rv.ReviewedTables) -> tuple[str, ...]:
 
 # --- sidebar -------------------------------------------------------------------------------------
 
+def reviewer_cookie(name: str, left_off: datetime | None) -> str:
+    """The cookie value that remembers the reviewer for the browser session: URL-quoted JSON, so it holds
+    nothing but letters, digits and %-escapes (safe to put in a script)."""
+    payload = {"name": name, "left_off": left_off.astimezone(UTC).isoformat() if left_off else None}
+    return quote(json.dumps(payload, ensure_ascii=False), safe="")
+
+
+def read_reviewer_cookie(value: str | None) -> tuple[str, datetime | None] | None:
+    """(name, where their previous session left off) from `reviewer_cookie`; None when absent or not ours."""
+    if not value:
+        return None
+    try:
+        payload = json.loads(unquote(value))
+        name = rv.normalise_reviewer(payload["name"])
+        left_off = datetime.fromisoformat(payload["left_off"]) if payload.get("left_off") else None
+    except (ValueError, TypeError, KeyError, AttributeError, rv.ReviewError):
+        return None
+    return name, left_off
+
+
+def _cookie_script(value: str | None) -> str:
+    """A script setting (or, with None, deleting) the reviewer cookie; a session cookie, gone when the browser closes."""
+    cookie = f"{REVIEWER_COOKIE}={value}; path=/; SameSite=Strict" if value is not None \
+        else f"{REVIEWER_COOKIE}=; path=/; max-age=0; SameSite=Strict"
+    return f"<script>document.cookie = {json.dumps(cookie)};</script>"
+
+
+def _browser_cookie() -> str | None:
+    try:
+        return st.context.cookies.get(REVIEWER_COOKIE)
+    except Exception:  # noqa: BLE001 - no request behind this run (tests, bare mode)
+        return None
+
+
 def reviewer_sidebar(store: rv.ReviewStore, container: Any = None) -> str | None:
-    """Ask the reviewer's name once per browser session; returns it, or None until given."""
+    """Ask the reviewer's name once per browser session; returns it, or None until given.
+
+    Streamlit starts a new session on every reload, so the name (and where the reviewer's previous
+    session left off) is also kept in a session cookie, which a reload reads back.
+    """
     side = container if container is not None else st.sidebar
+    if not st.session_state.get(K_REVIEWER) and not st.session_state.get(K_FORGOTTEN):
+        remembered = read_reviewer_cookie(_browser_cookie())
+        if remembered is not None:
+            st.session_state[K_REVIEWER], st.session_state[K_LEFT_OFF] = remembered
     name = st.session_state.get(K_REVIEWER)
     if name:
         side.caption(f"Reviewing as **{escape_markdown(name)}**")
         if side.button("Change reviewer", key="rv_change_reviewer"):
             st.session_state.pop(K_REVIEWER, None)
             st.session_state.pop(K_LEFT_OFF, None)
+            st.session_state[K_FORGOTTEN] = True
             st.rerun()
+        wanted = reviewer_cookie(name, st.session_state.get(K_LEFT_OFF))
+        if read_reviewer_cookie(_browser_cookie()) != read_reviewer_cookie(wanted):
+            with side:
+                components.html(_cookie_script(wanted), height=0)
         return name
+    if st.session_state.get(K_FORGOTTEN) and _browser_cookie():
+        with side:
+            components.html(_cookie_script(None), height=0)
     with side.form("rv_name_form", border=False):
         typed = st.text_input("Your name, to review events", key=K_NAME, max_chars=80,
                               placeholder="e.g. Ana Lopez",
-                              help="Every decision you make is recorded under this name, with the time.")
+                              help="Every decision you make is recorded under this name, with the time. "
+                                   "It is asked once per browser session.")
         if st.form_submit_button("Start reviewing"):
             try:
                 name = rv.normalise_reviewer(typed)
@@ -260,6 +316,7 @@ def reviewer_sidebar(store: rv.ReviewStore, container: Any = None) -> str | None
                 return None
             st.session_state[K_LEFT_OFF] = store.start_session(name)
             st.session_state[K_REVIEWER] = name
+            st.session_state.pop(K_FORGOTTEN, None)
             st.rerun()
     return None
 
