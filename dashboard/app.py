@@ -839,5 +839,7 @@ def main() -> None:
         _detail(tables, built, in_view, reviews, reviewer)
     _sync_url(_current_view(f))
     data.warm_up(built)
+    if reviews is not None:
+        reviews.record_build()
 
 main()

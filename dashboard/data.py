@@ -137,14 +137,16 @@ def shown(built: Built, events: pd.DataFrame | None = None, reviews: Hashable = 
     return _shown(str(built.folder), built.stamp, reviews, events)
 
 
+# Chunks joined once (as for the events): picking one event's mentions or articles out of a
+# million-row table then takes milliseconds instead of a fifth of a second per click.
 @st.cache_resource(max_entries=2, show_spinner="Reading the mentions…")
 def _mentions(folder: str, key: Stamp) -> pd.DataFrame:
-    return io.load_table(folder, "mentions")
+    return filters.prepare_events(io.load_table(folder, "mentions"))
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the articles…")
 def _articles(folder: str, key: Stamp) -> pd.DataFrame:
-    return io.load_table(folder, "articles")
+    return filters.prepare_events(io.load_table(folder, "articles"))
 
 
 def mentions(built: Built | Tables) -> pd.DataFrame:

@@ -24,7 +24,6 @@ from urllib.parse import quote, unquote
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dashboard.evidence import escape_markdown
 from data_prep import reviews as rv
@@ -135,7 +134,8 @@ def _applied(path: str, data_key: Hashable, version: Hashable, _events: pd.DataF
 
 
 def reviewed_tables(store: rv.ReviewStore, events: pd.DataFrame, mentions: Source, articles: Source,
-                    data_key: Hashable, version: Hashable | None = None, complete: bool = True) -> rv.ReviewedTables:
+                    data_key: Hashable, version: Hashable | None = None, complete: bool = True,
+                    record: bool = True) -> rv.ReviewedTables:
     """The machine tables with every decision applied; call it on every run.
 
     Args:
@@ -152,11 +152,14 @@ def reviewed_tables(store: rv.ReviewStore, events: pd.DataFrame, mentions: Sourc
             splits, corrected dates or decisions to re-attach, the mentions and articles are then
             not read, and the result's mentions are empty and its articles None. True (the review
             panel, the event's sources) gives every table.
+        record: record the build for "changed since" (in the background, once per data version);
+            False when the caller does it later (`PageReviews.record_build`, after the page is drawn).
 
     The returned frames are shared: never modify them in place.
     """
     path = str(store.path)
-    _record_build(path, data_key, events)
+    if record:
+        _record_build(path, data_key, events)
     token = store.version() if version is None else version
     alone = _applied_to_events(path, data_key, token, events)
     if alone is not None:
@@ -180,7 +183,14 @@ class PageReviews:
     def complete(self) -> rv.ReviewedTables:
         """Every table with the decisions applied (reads the mentions and articles when not read yet)."""
         return reviewed_tables(self.store, self.events, self.mentions, self.articles, self.data_key,
-                               self.version, complete=True)
+                               self.version, complete=True, record=False)
+
+    def record_build(self) -> None:
+        """Record the machine events for "changed since", in the background, once per data version.
+
+        Call it after the page is drawn: hashing a million rows would otherwise compete with it.
+        """
+        _record_build(str(self.store.path), self.data_key, self.events)
 
     def follow(self, ids: Sequence[str]) -> tuple[str, ...]:
         """The selected ids as events of the reviewed table: a merged-away or re-attached id becomes its
@@ -220,7 +230,7 @@ def open_reviews(folder: Path, events: pd.DataFrame, mentions: Source, articles:
         return None
     try:
         version = store.version()
-        tables = reviewed_tables(store, events, mentions, articles, data_key, version, complete=False)
+        tables = reviewed_tables(store, events, mentions, articles, data_key, version, complete=False, record=False)
     except (rv.ReviewError, sqlite3.Error) as error:
         LOGGER.exception("applying the review decisions of %s", folder)
         st.error(escape_markdown(f"Review decisions could not be applied; the table is shown as built: {error}"))
@@ -297,12 +307,10 @@ def reviewer_sidebar(store: rv.ReviewStore, container: Any = None) -> str | None
             st.rerun()
         wanted = reviewer_cookie(name, st.session_state.get(K_LEFT_OFF))
         if read_reviewer_cookie(_browser_cookie()) != read_reviewer_cookie(wanted):
-            with side:
-                components.html(_cookie_script(wanted), height=0)
+            side.iframe(_cookie_script(wanted), height="content")  # our own script: no data from articles
         return name
     if st.session_state.get(K_FORGOTTEN) and _browser_cookie():
-        with side:
-            components.html(_cookie_script(None), height=0)
+        side.iframe(_cookie_script(None), height="content")
     with side.form("rv_name_form", border=False):
         typed = st.text_input("Your name, to review events", key=K_NAME, max_chars=80,
                               placeholder="e.g. Ana Lopez",
