@@ -1707,12 +1707,18 @@ def mention_label(row: Mapping[str, Any]) -> str:
 
 def merge_candidates(events: pd.DataFrame, event_id: str, days: int = 3, limit: int = 50) -> pd.DataFrame:
     """Events that could be the same as `event_id`: within `days` of it, closest first, same type and place first."""
-    this = events[events[schema.EVENT_ID] == event_id]
-    others = events[events[schema.EVENT_ID] != event_id]
-    if this.empty or others.empty:
-        return others.iloc[0:0]
-    row = this.iloc[0]
+    ids = events[schema.EVENT_ID]
+    is_this = (ids == event_id).fillna(False).to_numpy(dtype=bool)
+    if not is_this.any() or is_this.all():
+        return events.iloc[0:0]
+    row = events.iloc[int(np.flatnonzero(is_this)[0])]
     day = row[schema.EVENT_DATE]
+    keep = ~is_this
+    if not pd.isna(day):
+        # Rows a day beyond the window cannot qualify: drop them before copying (a million rows cost 0.6 s).
+        days_apart = np.abs(events[schema.EVENT_DATE].to_numpy(dtype="datetime64[ns]") - np.datetime64(day, "ns"))
+        keep &= days_apart <= np.timedelta64(days + 1, "D")  # NaT compares False
+    others = events.iloc[np.flatnonzero(keep)]
     if pd.isna(day):
         distance = pd.Series(0, index=others.index)
     else:
