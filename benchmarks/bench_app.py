@@ -83,7 +83,9 @@ def open_page(page: Page, url: str) -> float:
 
 def pick(page: Page, label: str, option_prefix: str) -> Callable[[], None]:
     def run() -> None:
-        page.get_by_role("combobox", name=label, exact=True).click()
+        box = page.get_by_role("combobox", name=label, exact=True)
+        box.scroll_into_view_if_needed()  # as an analyst scrolls first: a click that scrolls leaves the list shut
+        box.click()
         page.get_by_role("option").filter(has_text=option_prefix).first.click()
         page.keyboard.press("Escape")
     return run
