@@ -5,12 +5,14 @@ the words they look for live in `data/` (triggers, actors, gazetteer), not here.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import logging
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from . import schema
 from .actors import ActorDictionary, ActorMatch
@@ -19,7 +21,7 @@ from .dates import find_temporal_expressions
 from .models import Actor, Article, Claim, Event, ParsedDate, Place, TemporalMatch
 from .places import Gazetteer, PlaceMatch
 from .sentences import Sentence, split_sentences
-from .triggers import TriggerMatch, TriggerRule, load_triggers
+from .triggers import TriggerMatch, TriggerRule, TriggerSet, load_triggers
 from . import settings
 import yaml
 
@@ -261,6 +263,37 @@ def _bounds(text: str, groups: list[list[TriggerMatch]]) -> list[tuple[int, int]
     return bounds
 
 
+@dataclass(frozen=True)
+class _TextMatches:
+    """Triggers, places and actors found in one pass over a whole text (a pass per sentence costs 3x)."""
+
+    triggers: list[TriggerMatch]
+    places: list[PlaceMatch]
+    actors: list[ActorMatch]
+
+    @classmethod
+    def scan(cls, text: str, triggers: "TriggerSet", gazetteer: Gazetteer, actors: ActorDictionary) -> "_TextMatches":
+        return cls(triggers.find(text), gazetteer.find_places(text), actors.find_actors(text))
+
+    def outside(self, masked: str) -> "_TextMatches":
+        """Only the matches whose words survived masking (not in a blanked quotation or dateline)."""
+        def keep(m: Any) -> bool:
+            return bool(masked[m.start: m.end].strip()) and masked[m.start] != " " and masked[m.end - 1] != " "
+        return _TextMatches([m for m in self.triggers if keep(m)], [m for m in self.places if keep(m)],
+                            [m for m in self.actors if keep(m)])
+
+    def within(self, matches: list, start: int, end: int) -> list:
+        """The matches inside [start, end), with offsets made relative to `start`."""
+        low = bisect.bisect_left([m.start for m in matches], start)
+        out = []
+        for m in matches[low:]:
+            if m.start >= end:
+                break
+            if m.end <= end:
+                out.append(replace(m, start=m.start - start, end=m.end - start) if start else m)
+        return out
+
+
 class ArticleExtractor:
     """Extraction for one article: holds the article-wide context sentences lean on."""
 
@@ -271,14 +304,21 @@ class ArticleExtractor:
         self.triggers = load_triggers()
 
     # --- per sentence -----------------------------------------------------------------
-    def candidates(self, sentence: Sentence, masked: str,
-                   quotes: list[tuple[int, int]] = ()) -> tuple[list[Candidate], list[CasualtyFigure], str]:
-        triggers = [t for t in self.triggers.find(masked) if not any(_in(t.start, t.end, a, b) for a, b in quotes)]
+    def candidates(self, sentence: Sentence, masked: str, quotes: list[tuple[int, int]] = (),
+                   found_in_text: "_TextMatches | None" = None) -> tuple[list[Candidate], list[CasualtyFigure], str]:
+        """The events one sentence tells. `found_in_text` holds matches made once over the whole text."""
+        if found_in_text is None:
+            scans, base = _TextMatches.scan(masked, self.triggers, self.gazetteer, self.actors), 0
+        else:
+            scans, base = found_in_text, sentence.start
+        end = base + len(masked)
+        triggers = [t for t in scans.within(scans.triggers, base, end)
+                    if not any(_in(t.start, t.end, a, b) for a, b in quotes)]
         figures = find_casualties(masked)
         if not triggers:
             return [], figures, masked
-        actor_matches = self.actors.find_actors(masked)
-        place_matches = self.gazetteer.find_places(masked)
+        actor_matches = scans.within(scans.actors, base, end)
+        place_matches = scans.within(scans.places, base, end)
         times = find_temporal_expressions(masked, self.article.published)
         actor_matches = [m for m in actor_matches if m.actor.kind not in NOT_SPEAKING_KINDS]
         place_matches = [m for m in place_matches if not _NAME_AFTER_PLACE.match(masked[m.end:])]
@@ -494,18 +534,19 @@ class ArticleExtractor:
         seen_text: set[str] = set()
         events: list[Candidate] = []
         last_violent: tuple[int, Candidate] | None = None
+        # Scan the original text once (blanked text scans ~1.7x slower) and drop what lies in blanked quotes.
+        scans = _TextMatches.scan(self.article.text, self.triggers, self.gazetteer, self.actors).outside(masked_text)
         region_counts: dict[str, int] = {}
-        for sentence in sentences:
-            for match in self.gazetteer.find_places(sentence.text):
-                if match.place.admin1:
-                    region_counts[match.place.admin1] = region_counts.get(match.place.admin1, 0) + 1
+        for match in scans.places:
+            if match.place.admin1:
+                region_counts[match.place.admin1] = region_counts.get(match.place.admin1, 0) + 1
         for number, sentence in enumerate(sentences):
             if sentence.is_header or sentence.text in seen_text:
                 continue
             seen_text.add(sentence.text)
             quotes = [(max(a, sentence.start) - sentence.start, min(b, sentence.end) - sentence.start)
                       for a, b in quote_spans if a < sentence.end and sentence.start < b]
-            found, figures, masked = self.candidates(sentence, masked_text[sentence.start: sentence.end], quotes)
+            found, figures, masked = self.candidates(sentence, masked_text[sentence.start: sentence.end], quotes, scans)
             if not any(c.family in VIOLENT_FAMILIES for c in found):
                 cumulative = any(_long(t.date) or _SINCE.search(t.text) for t in find_temporal_expressions(masked, self.article.published)) \
                     or _SINCE.search(masked)

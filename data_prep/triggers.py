@@ -62,8 +62,9 @@ class TriggerSet:
                 re.compile(raw["pattern"])
             except re.error as error:
                 raise TriggerFileError(f"{path.name}: rule {number}: bad pattern: {error}") from None
-            # A space in a pattern stands for any run of white space (quotes are blanked to spaces).
-            compiled.append((rule, raw["pattern"].replace(" ", r"\s+")))
+            # A space in a pattern stands for white space, with quote marks allowed between words
+            # ('firing "missiles from the ground"').
+            compiled.append((rule, raw["pattern"].replace(" ", r"[\s\"“”‘’]+")))
         return cls(compiled)
 
     def find(self, text: str) -> list[TriggerMatch]:
