@@ -48,10 +48,9 @@ _VERB_THEN_NP = re.compile(
 # "," or "." inside a figure ("1,400", "2.5"), and ends on a casualty word. Searching only the
 # stretches of such characters that hold a casualty word finds the same matches for a fraction of
 # the work: the full search costs ~1 ms on a long sentence (see benchmarks/bench_prep.py).
-_ANY_CASUALTY = re.compile(
-    r"kill|dead|died|death|martyr|slain|lost their lives|fatalit|bod(?:y|ies)|injur|wound|hurt|treated|casualt|toll|shot|stabb",
-    re.IGNORECASE,
-)
+# Stems one of which every casualty phrase contains (plain substring tests: far cheaper than a regex).
+_CASUALTY_STEMS = ("kill", "dead", "died", "death", "martyr", "slain", "lost their lives", "fatalit", "bod",
+                   "injur", "wound", "hurt", "treated", "casualt", "toll", "shot", "stabb")
 _CASUALTY_WORD = re.compile(rf"(?:{_KILL_WORDS}|{_INJ_WORDS})\b", re.IGNORECASE)
 # Characters no match can hold (the four non-ASCII letters are those [A-Za-z] matches ignoring case).
 _NOT_IN_MATCH = re.compile(r"[^A-Za-z\d'\s,.\u0130\u0131\u017f\u212a-]|(?<!\d)[,.]|[,.](?!\d)")
@@ -144,7 +143,8 @@ def _np_then_word(text: str) -> Iterator[re.Match[str]]:
 def find_casualties(text: str) -> list[CasualtyFigure]:
     """Every casualty figure in `text`, in text order, without overlaps."""
     found: list[CasualtyFigure] = []
-    if not _ANY_CASUALTY.search(text):
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _CASUALTY_STEMS):
         return found  # most sentences name no casualty: one cheap test spares the figure patterns
     taken: list[tuple[int, int]] = []
 

@@ -92,6 +92,8 @@ _SPEAKER_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.IGNORECASE)
 VIOLENT_FAMILIES = frozenset({"air", "shelling", "interception", "explosive", "clash", "attack", "riot"})
 # Multi-day tolls longer than this are summaries (a year's toll), not events.
 MAX_RANGE_DAYS = 62
+# Look-back window for the '$'-anchored context patterns (a few words before a match).
+LOOKBACK = 80
 # Casualty-only sentences attach to the last violent event this many sentences back at most.
 CASUALTY_REACH = 4
 # An article's first dated event is its main story when it happened this many days before publication.
@@ -377,18 +379,18 @@ class ArticleExtractor:
             c.actor1 = self._speaker(text, first, matches)
             return
         matches = [m for m in matches if m.actor.kind not in NOT_ACTING_KINDS
-                   and not _ACCORDING_BEFORE.search(text[: m.start])]
+                   and not _ACCORDING_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
         # "Air defences intercepted a rocket fired ...": who intercepts is not who fired.
         main = next((t for t in c.triggers if not t.rule.secondary), first)
         floor = max([c.start] + [t.end for t in c.triggers if t.rule.secondary and t.end <= main.start])
         first = main
         before = [m for m in matches if _in(m.start, m.end, floor, first.start)]
         after = [m for m in matches if _in(m.start, m.end, first.end, c.end)]
-        subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(text[: m.start]) and not _BY_BEFORE.search(text[: m.start])]
+        subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start]) and not _BY_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
         # The agent of a passive or of a noun ("fired by X", "operation by X"), before any other trigger.
         stop = next((t.start for t in c.triggers if t.start > main.end), c.end)
         agents = [m for m in after if m.start - main.end < 60 and m.end <= stop and (
-            _PASSIVE_BY.search(text[: m.start]) or re.fullmatch(r"\s*by\s+(?:the\s+)?", text[main.end: m.start]))]
+            _PASSIVE_BY.search(text[max(0, m.start - LOOKBACK): m.start]) or re.fullmatch(r"\s*by\s+(?:the\s+)?", text[main.end: m.start]))]
         generic_subject = bool(subjects) and subjects[0].actor.name.startswith("Unidentified")
         pronoun = _PRONOUN_SUBJECT.search(text[c.start: first.start])
         if all(t.rule.generic for t in c.triggers):
@@ -418,9 +420,9 @@ class ArticleExtractor:
             c.actor1 = self.actors.get(c.rule.default_actor1)
             c.actor1_default = True
         acting = c.actor1.name if c.actor1 else None
-        targets = [m for m in after if m.actor.name != acting and not _BY_BEFORE.search(text[: m.start])
+        targets = [m for m in after if m.actor.name != acting and not _BY_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])
                    and not _SAYS_AFTER.match(text[m.end:])]
-        targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(text[: m.start]) and m.actor.name != acting]
+        targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start]) and m.actor.name != acting]
         if targets:
             c.actor2 = targets[0].actor
 
@@ -431,7 +433,7 @@ class ArticleExtractor:
         if trailing and not text[verb.end:].strip(" .,;:"):
             near = [m for m in matches if m.start >= trailing.start("who") and m.end <= verb.start]
             return near[-1].actor if near else None
-        speakers = [m for m in matches if m.end <= verb.start and not _BY_BEFORE.search(text[: m.start])]
+        speakers = [m for m in matches if m.end <= verb.start and not _BY_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
         return speakers[0].actor if speakers else None
 
     def _assign_place(self, c: Candidate, text: str, matches: list[PlaceMatch]) -> None:
@@ -441,16 +443,16 @@ class ArticleExtractor:
             return
         inside = [m for m in matches if _in(m.start, m.end, c.start, c.end)]
         if c.rule.target_place or c.family in {"air", "interception"}:
-            inside = [m for m in inside if not _ORIGIN_BEFORE.search(text[: m.start])] or []
+            inside = [m for m in inside if not _ORIGIN_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])] or []
             after = [m for m in inside if m.start >= first.end]
-            targeted = [m for m in after if _TARGET_BEFORE.search(text[: m.start])]
+            targeted = [m for m in after if _TARGET_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
             ordered = targeted + [m for m in after if m not in targeted] + [m for m in inside if m.start < first.end]
         else:
             ordered = inside
         specific = [m for m in ordered if m.place.kind != "region"]
         if not ordered:
             # Nothing in its own clause: a town named elsewhere in the sentence sets the scene.
-            specific = [m for m in matches if m.place.kind != "region" and not _ORIGIN_BEFORE.search(text[: m.start])]
+            specific = [m for m in matches if m.place.kind != "region" and not _ORIGIN_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
         chosen = (specific or ordered or [None])[0]
         c.place = chosen.place if chosen else None
 
