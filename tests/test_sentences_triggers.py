@@ -5,6 +5,7 @@ import pytest
 
 from data_prep.sentences import split_sentences
 from data_prep.triggers import load_triggers
+from tests.conftest import SEEDS
 
 ARTICLE = (
     "Israeli missiles against Palestinian rockets in the night of Gaza\n\n"
@@ -42,3 +43,14 @@ def test_sentences_have_spans_and_headers() -> None:
 )
 def test_triggers(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.text, m.rule.family) for m in load_triggers().find(text)] == expected
+
+
+def test_dispatch_by_first_letter_finds_what_the_one_alternation_finds() -> None:
+    triggers = load_triggers()
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts.append("Israeli air-strikes and drone strike; 'firing \"missiles from the ground\"'; Raided, CLASHED.")
+    for text in texts:
+        dispatched = [(m.start, m.end, m.rule) for m in triggers.find(text)]
+        single = [(m.start(), m.end(), triggers.rules[int(m.lastgroup[1:])]) for m in triggers._regex.finditer(text)]
+        assert dispatched == single
+        assert dispatched  # every text has triggers, so the comparison says something
