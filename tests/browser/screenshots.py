@@ -1,4 +1,4 @@
-"""Screenshots of the dashboard's main views for docs/dashboard.md, taken from the real app on the seeds.
+"""Screenshots of the dashboard's views and its review panel for docs/dashboard.md, from the real app on the seeds.
 
     .venv/bin/python -m tests.browser.screenshots [--out docs/screenshots]
 
@@ -30,6 +30,22 @@ def _settle(page: Page) -> None:
 def _open(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector('[data-testid="stMetric"]')
+    _settle(page)
+
+
+def _review(page: Page, url: str) -> None:
+    """Review the event at `url` as an analyst does: name, a decision with a note, then open its history."""
+    _open(page, url)
+    page.get_by_role("textbox", name="Your name, to review events").fill("Ana Lopez")
+    page.get_by_role("button", name="Start reviewing").click()
+    _settle(page)
+    panel = page.locator(".st-key-review_panel")
+    panel.get_by_text("verified", exact=True).click()
+    panel.get_by_role("textbox", name="Note (why; what you checked)").fill(
+        "Toll and day agree with the second report; place checked on the map.")
+    panel.get_by_role("button", name="Save decision").click()
+    _settle(page)
+    panel.get_by_text("History of decisions").click()
     _settle(page)
 
 
@@ -79,6 +95,15 @@ def take(out: Path) -> list[Path]:
             shot("event-articles")
             _open(page, f"{url}/?tab=export&type=Explosions%2FRemote+violence")
             shot("export")
+            page.set_viewport_size({"width": 1440, "height": 1800})  # the whole panel in view: no blank band
+            _review(page, f"{url}/?sel={detail[S.EVENT_ID]}")
+            review_panel = page.locator(".st-key-review_panel")
+            review_panel.evaluate("el => el.scrollIntoView({block: 'center'})")
+            page.mouse.move(0, 0)
+            page.wait_for_timeout(500)
+            path = out / "review-panel.png"
+            review_panel.screenshot(path=str(path))
+            saved.append(path)
             browser.close()
     return saved
 
