@@ -475,3 +475,34 @@ def test_changed_since_lists_decisions_and_selects_their_events(seeds_copy: Path
     button(at, "Select this event").click().run()
     no_exception(at)
     assert at.session_state["v_selected"] == (target,)
+
+
+def test_correct_type_actors_place_and_tolls_in_one_decision(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = first_day_event(seeds_copy)
+    event_id = target[S.EVENT_ID]
+    at = run_app(seeds_copy, monkeypatch, {"sel": event_id, "tab": "table"})
+    start_reviewing(at, "Ana")
+    panel_widget(at.selectbox, event_id, "type").set_value("Violence against civilians")
+    panel_widget(at.selectbox, event_id, "sub").set_value("Attack")
+    panel_widget(at.selectbox, event_id, "a2").set_value("New actor…")
+    panel_widget(at.text_input, event_id, "a2-new").input("Civilians (Palestine)")
+    panel_widget(at.selectbox, event_id, "place").set_value("Nablus")
+    panel_widget(at.number_input, event_id, "killed").set_value(12)
+    panel_widget(at.number_input, event_id, "injured").set_value(20)
+    panel_widget(at.text_area, event_id, "note").input("Second report gives 12 killed, 20 wounded.")
+    button(at, "Save decision").click().run()
+    no_exception(at)
+
+    row = events_table(at).set_index(S.EVENT_ID).loc[event_id]
+    assert (row[S.EVENT_TYPE], row[S.SUB_EVENT_TYPE], row[S.ACTOR2], row[S.LOCATION], row[S.FATALITIES],
+            row[S.INJURIES]) == ("Violence against civilians", "Attack", "Civilians (Palestine)", "Nablus", 12, 20)
+    assert row[S.ADMIN1] == "West Bank"  # the gazetteer's area came with the place
+    edited = set(row[S.EDITED_FIELDS].split(S.LIST_SEPARATOR))
+    assert {S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.ACTOR2, S.LOCATION, S.FATALITIES, S.INJURIES} <= edited
+    log = {a.field: (a.old_value, a.new_value) for a in ReviewStore.in_folder(seeds_copy).log()}
+    assert log[S.FATALITIES] == (int(target[S.FATALITIES]), 12)
+    assert log[S.LOCATION] == (target[S.LOCATION], "Nablus")
+    assert log[S.REVIEW_NOTE] == (None, "Second report gives 12 killed, 20 wounded.")
+    # Filters use the corrected values.
+    multiselect(at, "Event type").set_value(["Violence against civilians"]).run()
+    assert event_id in set(events_table(at)[S.EVENT_ID])
