@@ -211,11 +211,20 @@ def mention_row(m: Event, event_id: str) -> dict[str, object]:
 
 def merge_mentions(mentions: Sequence[Event]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The event table (one row per event) and the mentions table (one row per telling)."""
-    event_rows, mention_rows = [], []
+    # Rows go straight into column lists: a dict per row (~1 KB each) for every event and mention
+    # of a large corpus was most of a build's peak memory (benchmarks/bench_prep.py).
+    event_columns: dict[str, list[object]] = {column: [] for column in S.EVENT_COLUMNS}
+    mention_columns: dict[str, list[object]] = {column: [] for column in S.MENTION_COLUMNS}
     for cluster in group_mentions(mentions):
         row = event_row(cluster)
-        event_rows.append(row)
-        mention_rows.extend(mention_row(m, row[S.EVENT_ID]) for m in cluster)
-    events = S.conform_events(pd.DataFrame(event_rows, columns=list(S.EVENT_COLUMNS)))
+        _append_row(event_columns, row)
+        for m in cluster:
+            _append_row(mention_columns, mention_row(m, row[S.EVENT_ID]))
+    events = S.conform_events(pd.DataFrame(event_columns))
     events = events.sort_values([S.EVENT_DATE, S.EVENT_ID], na_position="last", kind="stable").reset_index(drop=True)
-    return events, S.conform_mentions(pd.DataFrame(mention_rows, columns=list(S.MENTION_COLUMNS)))
+    return events, S.conform_mentions(pd.DataFrame(mention_columns))
+
+
+def _append_row(columns: dict[str, list[object]], row: dict[str, object]) -> None:
+    for column, values in columns.items():
+        values.append(row.get(column))
