@@ -30,8 +30,15 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
+# Benchmarks (benchmarks/README.md; results in benchmarks/out/): the build at 2,000 and 10,000
+# articles on one core (~20 min), then reading, dates and the knowledge scanners. A quick look:
+# `make bench BENCH_ARGS="--sizes 2000 --runs 1"`. The dashboard benchmarks need a million-event
+# table first: see benchmarks/README.md.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_prep.py
+	$(BIN)/python benchmarks/bench_prep.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bench_io.py
+	$(BIN)/python benchmarks/bench_dates.py
+	$(BIN)/python benchmarks/bench_knowledge.py
 
 clean:
 	rm -rf $(VENV) data

@@ -147,7 +147,8 @@ def measure(size: int, corpus: Path, work: Path, runs: int, cpu: int) -> dict[st
 def table(results: dict[str, Any]) -> str:
     sizes = results["sizes"]
     lines = [
-        f"one core (CPU {results['machine']['pinned_cpu']}), median of {results['runs']} runs, "
+        f"commit {results['machine']['commit']}, one core (CPU {results['machine']['pinned_cpu']}), "
+        f"median of {results['runs']} runs, "
         f"load average before {results['machine']['loadavg_before'][0]:.1f}, after {results['machine']['loadavg_after'][0]:.1f}",
         "",
         f"{'articles':>8} {'events':>7} {'wall s':>7} {'art/s wall':>10} {'art/s CPU':>9} "
@@ -178,6 +179,20 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _commit() -> str:
+    """The commit measured (BENCH_COMMIT when run from an exported copy), '+' when the tree has changes."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "data_prep"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000], help="corpus sizes in articles")
@@ -196,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     from make_corpus import write_corpus
 
     cpu = max(os.sched_getaffinity(0))
-    machine = {"cpus": os.cpu_count(), "pinned_cpu": cpu, "python": platform.python_version(),
+    machine = {"commit": _commit(), "cpus": os.cpu_count(), "pinned_cpu": cpu, "python": platform.python_version(),
                "platform": platform.platform(), "loadavg_before": os.getloadavg()}
     results: dict[str, Any] = {"target_articles_per_s": TARGET_ARTICLES_PER_S, "runs": args.runs,
                                "seed": args.seed, "machine": machine, "sizes": {}}
