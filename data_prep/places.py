@@ -409,7 +409,8 @@ class Gazetteer:
                 if j + 1 >= n or not _JOIN_RE.fullmatch(text, tokens[j].end + (2 if tokens[j].possessive else 0),
                                                         tokens[j + 1].start):
                     break
-                node = node.get(tokens[j + 1].key)
+                # A token folded to nothing (a lone "ʻ") is no word: its "" key is the trie's end marker.
+                node = node.get(tokens[j + 1].key) if tokens[j + 1].key else None
                 if node is None:
                     break
                 j += 1
