@@ -14,7 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from . import schema
+import yaml
+
+from . import schema, settings
 from .actors import ActorDictionary, ActorMatch
 from .casualties import INJURED, KILLED, CasualtyFigure, find_casualties, find_claimant
 from .dates import find_temporal_expressions
@@ -22,8 +24,6 @@ from .models import Actor, Article, Claim, Event, ParsedDate, Place, TemporalMat
 from .places import Gazetteer, PlaceMatch
 from .sentences import Sentence, split_sentences
 from .triggers import TriggerMatch, TriggerRule, TriggerSet, load_triggers
-from . import settings
-import yaml
 
 LOGGER = logging.getLogger(__name__)
 
@@ -154,7 +154,8 @@ class Anchor:
 
 @functools.lru_cache(maxsize=2)
 def load_anchors(path: str = str(settings.DATA_DIR / "reference_dates.yaml")) -> tuple[Anchor, ...]:
-    data = yaml.safe_load(open(path, encoding="utf-8"))
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
     anchors = []
     for raw in data.get("anchors") or []:
         anchors.append(Anchor(
@@ -210,6 +211,11 @@ def _best_rule(group: list[TriggerMatch]) -> TriggerRule:
 
 def _in(span_start: int, span_end: int, start: int, end: int) -> bool:
     return start <= span_start and span_end <= end
+
+
+def _before(text: str, position: int) -> str:
+    """The few words before `position`, which the '$'-anchored context patterns look at."""
+    return text[max(0, position - LOOKBACK): position]
 
 
 def _is_anaphoric(text: str, trigger: TriggerMatch) -> bool:
@@ -379,18 +385,18 @@ class ArticleExtractor:
             c.actor1 = self._speaker(text, first, matches)
             return
         matches = [m for m in matches if m.actor.kind not in NOT_ACTING_KINDS
-                   and not _ACCORDING_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
+                   and not _ACCORDING_BEFORE.search(_before(text, m.start))]
         # "Air defences intercepted a rocket fired ...": who intercepts is not who fired.
         main = next((t for t in c.triggers if not t.rule.secondary), first)
         floor = max([c.start] + [t.end for t in c.triggers if t.rule.secondary and t.end <= main.start])
         first = main
         before = [m for m in matches if _in(m.start, m.end, floor, first.start)]
         after = [m for m in matches if _in(m.start, m.end, first.end, c.end)]
-        subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start]) and not _BY_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
+        subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(_before(text, m.start)) and not _BY_BEFORE.search(_before(text, m.start))]
         # The agent of a passive or of a noun ("fired by X", "operation by X"), before any other trigger.
         stop = next((t.start for t in c.triggers if t.start > main.end), c.end)
         agents = [m for m in after if m.start - main.end < 60 and m.end <= stop and (
-            _PASSIVE_BY.search(text[max(0, m.start - LOOKBACK): m.start]) or re.fullmatch(r"\s*by\s+(?:the\s+)?", text[main.end: m.start]))]
+            _PASSIVE_BY.search(_before(text, m.start)) or re.fullmatch(r"\s*by\s+(?:the\s+)?", text[main.end: m.start]))]
         generic_subject = bool(subjects) and subjects[0].actor.name.startswith("Unidentified")
         pronoun = _PRONOUN_SUBJECT.search(text[c.start: first.start])
         if all(t.rule.generic for t in c.triggers):
@@ -420,9 +426,9 @@ class ArticleExtractor:
             c.actor1 = self.actors.get(c.rule.default_actor1)
             c.actor1_default = True
         acting = c.actor1.name if c.actor1 else None
-        targets = [m for m in after if m.actor.name != acting and not _BY_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])
+        targets = [m for m in after if m.actor.name != acting and not _BY_BEFORE.search(_before(text, m.start))
                    and not _SAYS_AFTER.match(text[m.end:])]
-        targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start]) and m.actor.name != acting]
+        targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(_before(text, m.start)) and m.actor.name != acting]
         if targets:
             c.actor2 = targets[0].actor
 
@@ -433,7 +439,7 @@ class ArticleExtractor:
         if trailing and not text[verb.end:].strip(" .,;:"):
             near = [m for m in matches if m.start >= trailing.start("who") and m.end <= verb.start]
             return near[-1].actor if near else None
-        speakers = [m for m in matches if m.end <= verb.start and not _BY_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
+        speakers = [m for m in matches if m.end <= verb.start and not _BY_BEFORE.search(_before(text, m.start))]
         return speakers[0].actor if speakers else None
 
     def _assign_place(self, c: Candidate, text: str, matches: list[PlaceMatch]) -> None:
@@ -443,16 +449,16 @@ class ArticleExtractor:
             return
         inside = [m for m in matches if _in(m.start, m.end, c.start, c.end)]
         if c.rule.target_place or c.family in {"air", "interception"}:
-            inside = [m for m in inside if not _ORIGIN_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])] or []
+            inside = [m for m in inside if not _ORIGIN_BEFORE.search(_before(text, m.start))] or []
             after = [m for m in inside if m.start >= first.end]
-            targeted = [m for m in after if _TARGET_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
+            targeted = [m for m in after if _TARGET_BEFORE.search(_before(text, m.start))]
             ordered = targeted + [m for m in after if m not in targeted] + [m for m in inside if m.start < first.end]
         else:
             ordered = inside
         specific = [m for m in ordered if m.place.kind != "region"]
         if not ordered:
             # Nothing in its own clause: a town named elsewhere in the sentence sets the scene.
-            specific = [m for m in matches if m.place.kind != "region" and not _ORIGIN_BEFORE.search(text[max(0, m.start - LOOKBACK): m.start])]
+            specific = [m for m in matches if m.place.kind != "region" and not _ORIGIN_BEFORE.search(_before(text, m.start))]
         chosen = (specific or ordered or [None])[0]
         c.place = chosen.place if chosen else None
 
@@ -550,10 +556,8 @@ class ArticleExtractor:
                       for a, b in quote_spans if a < sentence.end and sentence.start < b]
             found, figures, masked = self.candidates(sentence, masked_text[sentence.start: sentence.end], quotes, scans)
             if not any(c.family in VIOLENT_FAMILIES for c in found):
-                cumulative = any(_long(t.date) or _SINCE.search(t.text) for t in find_temporal_expressions(masked, self.article.published)) \
-                    or _SINCE.search(masked)
-                cumulative = cumulative or any(f.count >= CUMULATIVE_TOLL for f in figures)
-                if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH and not cumulative:
+                if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH \
+                        and not self._cumulative(masked, figures):
                     owner = last_violent[1]
                     owner.claims.extend(self._claim(f, masked) for f in figures)
                     owner.extra_evidence.append(sentence)
@@ -575,6 +579,12 @@ class ArticleExtractor:
                 c.when, c.date_inferred = self._inferred_day(main_day), True
         merged = merge_within_article(events)
         return [self._to_event(c) for c in merged]
+
+    def _cumulative(self, text: str, figures: list[CasualtyFigure]) -> bool:
+        """A running total ("since Oct. 7", "at least 550 have been killed"): no one event's toll."""
+        if _SINCE.search(text) or any(f.count >= CUMULATIVE_TOLL for f in figures):
+            return True
+        return any(_long(t.date) for t in find_temporal_expressions(text, self.article.published))
 
     def _inherit(self, c: Candidate, earlier: list[Candidate]) -> None:
         """A sentence with no day of its own takes the day of the event just told in its paragraph."""
@@ -729,7 +739,3 @@ def extract_events(article: Article, actors: ActorDictionary | None = None,
     extractor = ArticleExtractor(article, actors or ActorDictionary.load(), gazetteer or Gazetteer.load())
     return extractor.run()
 
-
-def with_publication_date(article: Article, published: date | None) -> Article:
-    """The article with a corrected publication date (its relative days resolve again)."""
-    return replace(article, published=published, published_origin="override")

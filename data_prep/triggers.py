@@ -83,7 +83,7 @@ class TriggerSet:
                 raise TriggerFileError(f"{path.name}: rule {number}: bad pattern: {error}") from None
             # A space in a pattern stands for white space, with quote marks allowed between words
             # ('firing "missiles from the ground"').
-            compiled.append((rule, raw["pattern"].replace(" ", r"[\s\"“”‘’]+")))
+            compiled.append((rule, _spaces_as_separators(raw["pattern"])))
         return cls(compiled)
 
     def find(self, text: str) -> list[TriggerMatch]:
@@ -109,6 +109,33 @@ class TriggerSet:
             if match is not None:
                 after = match.end()
                 yield match
+
+
+_SEPARATOR = r"[\s\"“”‘’]+"
+
+
+def _spaces_as_separators(pattern: str) -> str:
+    """Each space between words becomes a run of white space or quote marks; a space inside a
+    character class ("[ -]") stays a space, since a class cannot hold a sub-pattern."""
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+        elif char == "]" and in_class:
+            in_class = False
+            out.append(char)
+        elif char == " " and not in_class:
+            out.append(_SEPARATOR)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 _WORD_START = re.compile(r"(?<![\w-])\S")

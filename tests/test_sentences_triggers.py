@@ -54,3 +54,15 @@ def test_dispatch_by_first_letter_finds_what_the_one_alternation_finds() -> None
         single = [(m.start(), m.end(), triggers.rules[int(m.lastgroup[1:])]) for m in triggers._regex.finditer(text)]
         assert dispatched == single
         assert dispatched  # every text has triggers, so the comparison says something
+
+
+def test_a_space_in_a_character_class_stays_a_space() -> None:
+    from data_prep.triggers import _spaces_as_separators
+
+    import re
+
+    pattern = re.compile(_spaces_as_separators("air[ -]?strikes? on"))
+    assert pattern.fullmatch('air-strikes on') and pattern.fullmatch('air strike  "on')
+    assert not pattern.fullmatch('air\tstrike on')  # inside the class only a space or hyphen
+    escaped = re.compile(_spaces_as_separators(r"a\[ b"))
+    assert escaped.fullmatch('a[ "b') and not escaped.fullmatch("a[b")
