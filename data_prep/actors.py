@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from . import settings
+from . import settings, yaml_files
 from .models import Actor
 from .places import strip_accents
 
@@ -280,7 +280,7 @@ def parse_actors(data: Any, source: str = "actors.yaml") -> ActorDictionary:
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: Path) -> ActorDictionary:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ActorDictionaryError(f"cannot read actor file {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-import yaml
 
-from . import schema, settings
+from . import schema, settings, yaml_files
 from .actors import ActorDictionary, ActorMatch
 from .casualties import INJURED, KILLED, CasualtyFigure, find_casualties, find_claimant
 from .dates import find_temporal_expressions
@@ -155,7 +154,7 @@ class Anchor:
 @functools.lru_cache(maxsize=2)
 def load_anchors(path: str = str(settings.DATA_DIR / "reference_dates.yaml")) -> tuple[Anchor, ...]:
     with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = yaml_files.safe_load(handle)
     anchors = []
     for raw in data.get("anchors") or []:
         anchors.append(Anchor(

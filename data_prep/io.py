@@ -21,7 +21,6 @@ import pandas as pd
 
 from . import schema, settings
 from .formats.common import size_excess
-from .formats.html import read_html
 from .formats.records import read_csv, read_json, read_jsonl
 from .formats.text import read_text
 from .models import Article, Reject
@@ -36,6 +35,13 @@ BINARY_FILE = "binary file (NUL bytes)"
 CANNOT_DECODE = "cannot decode text (not UTF-8, UTF-16 or Windows-1252)"
 NOT_FOUND = "no such file or directory"
 RUN_BUILD = "run `python -m data_prep build`"
+
+def read_html(raw: str, file: str, fmt: str = "html") -> list[Item]:
+    """formats.html.read_html, imported on the first page: trafilatura's import costs every build 0.1 s."""
+    from .formats.html import read_html as read_page
+
+    return read_page(raw, file, fmt)
+
 
 # Readers of a whole decoded file: (format name, reader(text, file, fmt)).
 _WHOLE: dict[str, tuple[str, Callable[[str, str, str], Iterable[Item]]]] = {

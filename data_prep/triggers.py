@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 import re._constants as _C  # the stdlib's own regex parser: to read which letter a rule starts with
 import re._parser as _P
 
-from . import settings
+from . import settings, yaml_files
 
 
 class TriggerFileError(ValueError):
@@ -64,7 +63,7 @@ class TriggerSet:
 
     @classmethod
     def from_file(cls, path: Path = settings.TRIGGERS_FILE) -> "TriggerSet":
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_files.safe_load(path.read_text(encoding="utf-8"))
         families = data.get("families") or {}
         compiled: list[tuple[TriggerRule, str]] = []
         for number, raw in enumerate(data.get("rules") or [], start=1):

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-import yaml
 
-from .. import dates, settings
+from .. import dates, settings, yaml_files
 from ..models import Article, Reject
 from ..normalise import clean_field, headline_of, normalise_text
 
@@ -189,7 +188,7 @@ def find_publication_date(text: str) -> FoundDate | None:
 def wire_agencies() -> dict[str, str]:
     """Agency spelling (lower case) -> outlet name, from data/wire_agencies.yaml."""
     with open(settings.WIRE_AGENCIES_FILE, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+        data = yaml_files.safe_load(handle) or {}
     return {str(k).lower(): str(v) for k, v in data.items()}
 
 
