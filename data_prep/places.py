@@ -162,14 +162,43 @@ def fold_word(word: str) -> str:
     return w
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_of(raw: str) -> tuple[str, str, bool]:
+    """A token as written -> (its comparison key, the word without a possessive 's, possessive)."""
+    possessive = bool(_POSSESSIVE_RE.search(raw)) and len(raw) > 3
+    word = raw[:-2] if possessive else raw
+    return fold_word(word), word, possessive
+
+
+def _token(match: re.Match[str]) -> _Token:
+    key, word, possessive = _word_of(match.group())
+    start = match.start()
+    return _Token(start, start + len(word), key, word, possessive)
+
+
 def _tokens(text: str) -> list[_Token]:
-    out = []
-    for m in _TOKEN_RE.finditer(text):
-        raw = m.group()
-        possessive = bool(_POSSESSIVE_RE.search(raw)) and len(raw) > 3
-        word = raw[:-2] if possessive else raw
-        out.append(_Token(m.start(), m.start() + len(word), fold_word(word), word, possessive))
-    return out
+    return [_token(m) for m in _TOKEN_RE.finditer(text)]
+
+
+class _LazyTokens(Sequence[_Token]):
+    """The words of a running text for the scan: every word's key at once (the scan looks each up),
+    the whole token only for the few words around a candidate name (~70 of ~500 in an article)."""
+
+    __slots__ = ("_matches", "keys", "_built")
+
+    def __init__(self, text: str):
+        self._matches = list(_TOKEN_RE.finditer(text))
+        self.keys = [_word_of(m.group())[0] for m in self._matches]
+        self._built: dict[int, _Token] = {}
+
+    def __len__(self) -> int:
+        return len(self._matches)
+
+    def __getitem__(self, i: int) -> _Token:  # type: ignore[override]  # no slices needed
+        token = self._built.get(i)
+        if token is None:
+            token = self._built[i] = _token(self._matches[i])
+        return token
 
 
 def _words(name: str) -> list[str]:
@@ -391,12 +420,13 @@ class Gazetteer:
         three letters or fewer match only in their exact case; stoplisted words and phrases
         ("Or", "Israel Katz", "Al-Quds Brigades") are skipped.
         """
-        tokens = _tokens(text)
+        tokens = _LazyTokens(text)
+        keys = tokens.keys
         found: list[PlaceMatch] = []
         i, n = 0, len(tokens)
         previous_last = -2  # last word of the previous place found
         while i < n:
-            node = self._trie.get(tokens[i].key)
+            node = self._trie.get(keys[i])
             if node is None:
                 i += 1
                 continue
@@ -410,7 +440,7 @@ class Gazetteer:
                                                         tokens[j + 1].start):
                     break
                 # A token folded to nothing (a lone "ʻ") is no word: its "" key is the trie's end marker.
-                node = node.get(tokens[j + 1].key) if tokens[j + 1].key else None
+                node = node.get(keys[j + 1]) if keys[j + 1] else None
                 if node is None:
                     break
                 j += 1
@@ -425,7 +455,7 @@ class Gazetteer:
                 continue
             if scan.place is not None:
                 start = tokens[i].start
-                if i > 0 and tokens[i - 1].key == _ARTICLE and _joined_article(text, tokens[i - 1], tokens[i]):
+                if i > 0 and keys[i - 1] == _ARTICLE and _joined_article(text, tokens[i - 1], tokens[i]):
                     start = tokens[i - 1].start
                 end = tokens[last].end
                 found.append(PlaceMatch(start, end, text[start:end], scan.place))
@@ -434,7 +464,7 @@ class Gazetteer:
         return found
 
 
-def _accepts(scan: _ScanEntry, tokens: list[_Token], i: int) -> bool:
+def _accepts(scan: _ScanEntry, tokens: Sequence[_Token], i: int) -> bool:
     if scan.place is None:
         return True
     if not tokens[i + scan.proper_index].raw[:1].isupper():
@@ -444,7 +474,7 @@ def _accepts(scan: _ScanEntry, tokens: list[_Token], i: int) -> bool:
     return True
 
 
-def _before(text: str, tokens: list[_Token], i: int) -> int:
+def _before(text: str, tokens: Sequence[_Token], i: int) -> int:
     """Index of the word before word i, looking past an attached article ("Muhammad al-Durrah")."""
     k = i - 1
     if k >= 0 and tokens[k].key == _ARTICLE and text[tokens[k].end:tokens[i].start] == "-":
@@ -457,7 +487,7 @@ def _sentence_initial(text: str, pos: int) -> bool:
     return not before or before[-1] in _SENTENCE_BREAK
 
 
-def _beside_name(text: str, tokens: list[_Token], i: int, last: int) -> bool:
+def _beside_name(text: str, tokens: Sequence[_Token], i: int, last: int) -> bool:
     """A capitalised word right before or after: part of a person's name ("Itamar Ben Gvir")."""
     after = last + 1
     if after < len(tokens) and text[tokens[last].end:tokens[after].start] == " " \
@@ -472,7 +502,7 @@ def _beside_name(text: str, tokens: list[_Token], i: int, last: int) -> bool:
     return not (_sentence_initial(text, tokens[k].start) and word in _SENTENCE_STARTERS)
 
 
-def _cued(text: str, tokens: list[_Token], i: int, last: int, previous_last: int) -> bool:
+def _cued(text: str, tokens: Sequence[_Token], i: int, last: int, previous_last: int) -> bool:
     """A word that makes a small place's name a place: "in Beita", "Beita village", "Huwara and Beita"."""
     after = last + 1
     if after < len(tokens) and tokens[after].raw.lower() in _CUE_AFTER:
