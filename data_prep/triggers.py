@@ -45,21 +45,24 @@ class TriggerSet:
         self.rules = [rule for rule, _ in rules]
         alternation = "|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(rules))
         self._regex = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
-        # The same rules bucketed by the letter a match can start with: at each word only the
-        # rules that can start there are tried (2x faster than the one alternation).
-        buckets: dict[str, list[int]] = {}
-        self._dispatch: dict[str, re.Pattern[str]] | None = {}
-        for index, (_, pattern) in enumerate(rules):
-            letters = _first_letters(pattern)
-            if letters is None:
-                self._dispatch = None  # a rule that can start anywhere: scan with the one alternation
-                break
-            for letter in letters:
-                buckets.setdefault(letter, []).append(index)
-        if self._dispatch is not None:
-            for letter, indices in buckets.items():
-                group = "|".join(f"(?P<r{i}>{rules[i][1]})" for i in indices)
-                self._dispatch[letter] = re.compile(rf"(?:{group})(?![\w-])", re.IGNORECASE)
+        # The same rules bucketed by the first letters (up to PREFIX_LETTERS) a match can start
+        # with: only word starts with such a prefix are tried, each with the few rules that can
+        # start there (2x faster than trying every word with the rules of its first letter).
+        self._dispatch: dict[str, re.Pattern[str]] | None = None
+        self._candidates: re.Pattern[str] | None = None
+        starts = [_prefixes(pattern) for _, pattern in rules]
+        if all(starts):
+            keys = {prefix for prefixes in starts for prefix in prefixes}
+            # A word starting "airs" goes to the rules starting "airs", "air", "ai" or "a" (a short
+            # prefix: the rule goes on with something the prefixes do not follow), in the file's order.
+            self._dispatch = {}
+            for key in keys | {k[:n] for k in keys for n in range(1, len(k))}:
+                indices = [i for i, prefixes in enumerate(starts)
+                           if any(key.startswith(p) if len(p) < len(key) else p == key for p in prefixes)]
+                if indices:
+                    group = "|".join(f"(?P<r{i}>{rules[i][1]})" for i in indices)
+                    self._dispatch[key] = re.compile(rf"(?:{group})(?![\w-])", re.IGNORECASE)
+            self._candidates = re.compile(rf"(?<![\w-])(?={_trie_pattern(keys)})", re.IGNORECASE)
 
     @classmethod
     def from_file(cls, path: Path = settings.TRIGGERS_FILE) -> "TriggerSet":
@@ -98,12 +101,17 @@ class TriggerSet:
         return found
 
     def _dispatched(self, text: str) -> Iterator[re.Match[str]]:
+        assert self._dispatch is not None and self._candidates is not None
         after = 0
-        for word in _WORD_START.finditer(text):
-            start = word.start()
+        for candidate in self._candidates.finditer(text):
+            start = candidate.start()
             if start < after:
                 continue
-            regex = self._dispatch.get(text[start].lower()) if self._dispatch else None
+            head = text[start:start + PREFIX_LETTERS].lower()
+            regex = self._dispatch.get(head)
+            while regex is None and len(head) > 1:
+                head = head[:-1]
+                regex = self._dispatch.get(head)
             match = regex.match(text, start) if regex is not None else None
             if match is not None:
                 after = match.end()
@@ -137,47 +145,89 @@ def _spaces_as_separators(pattern: str) -> str:
     return "".join(out)
 
 
-_WORD_START = re.compile(r"(?<![\w-])\S")
+PREFIX_LETTERS = 4
 
 
-def _first_letters(pattern: str) -> set[str] | None:
-    """The lower-case letters a match of `pattern` can begin with, or None when that is not plain."""
-    def first(items: Any) -> set[str] | None:
-        for op, arg in items:
-            if op is _C.LITERAL:
-                return {chr(arg).lower()}
-            if op is _C.IN:
-                letters: set[str] = set()
-                for kind, value in arg:
-                    if kind is _C.LITERAL:
-                        letters.add(chr(value).lower())
-                    elif kind is _C.RANGE:
-                        letters |= {chr(c).lower() for c in range(value[0], value[1] + 1)}
-                    else:
-                        return None
-                return letters
-            if op is _C.SUBPATTERN:
-                return first(arg[3])
-            if op is _C.BRANCH:
-                letters = set()
-                for branch in arg[1]:
-                    part = first(branch)
-                    if part is None:
-                        return None
-                    letters |= part
-                return letters
-            if op in (_C.ASSERT, _C.ASSERT_NOT, _C.AT):
+def _trie_pattern(words: set[str]) -> str:
+    """An alternation of short words as a character trie: the regex engine does not factor shared
+    prefixes itself, and 200 flat alternatives at every word start cost more than they save."""
+    firsts = sorted({w[:1] for w in words if w})
+    branches = []
+    for first in firsts:
+        rest = {w[1:] for w in words if w[:1] == first}
+        branch = re.escape(first)
+        if "" not in rest:
+            branch += _trie_pattern(rest) if len(rest) > 1 else re.escape(rest.pop())
+        branches.append(branch)
+    return "(?:" + "|".join(branches) + ")"
+_Strings = set[tuple[str, bool]]  # (start of a match, whether anything unknown may follow it)
+
+
+def _prefixes(pattern: str, length: int = PREFIX_LETTERS) -> set[str] | None:
+    """The lower-case starts (up to `length` letters) of every match of `pattern`; None when the
+    pattern can start with something that is not a plain letter set (then it is not dispatched).
+
+    Over-inclusive by design: a lookahead is ignored, a one-letter start stands for every second
+    letter. A start shorter than `length` means the rest is unknown or the match may end there.
+    """
+    def concat(left: _Strings, right: _Strings) -> _Strings:
+        out: _Strings = set()
+        for text, open_ in left:
+            if len(text) >= length or open_:
+                out.add((text, open_))
                 continue
-            if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and arg[0] > 0:
-                return first(arg[2])
-            return None
-        return None
+            for more, more_open in right:
+                joined = text + more
+                out.add((joined[:length], False) if len(joined) >= length else (joined, more_open))
+        return out
+
+    def sequence(items: Any) -> _Strings:
+        result: _Strings = {("", False)}
+        for op, arg in items:
+            if all(len(text) >= length or open_ for text, open_ in result):
+                break
+            result = concat(result, item(op, arg))
+        return result
+
+    def item(op: Any, arg: Any) -> _Strings:
+        if op is _C.LITERAL:
+            return {(chr(arg).lower(), False)}
+        if op is _C.IN:
+            letters: set[str] = set()
+            for kind, value in arg:
+                if kind is _C.LITERAL:
+                    letters.add(chr(value).lower())
+                elif kind is _C.RANGE and value[1] - value[0] < 64:
+                    letters |= {chr(c).lower() for c in range(value[0], value[1] + 1)}
+                else:
+                    return {("", True)}
+            return {(letter, False) for letter in letters}
+        if op is _C.SUBPATTERN:
+            return sequence(arg[3])
+        if op is _C.BRANCH:
+            return set().union(*(sequence(branch) for branch in arg[1]))
+        if op in (_C.ASSERT, _C.ASSERT_NOT, _C.AT):
+            return {("", False)}
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            low, high, sub = arg
+            once = sequence(sub)
+            out: _Strings = set()
+            current: _Strings = {("", False)}
+            for times in range(min(high, length + 1) + 1):
+                if times >= low:
+                    out |= current
+                current = concat(current, once)
+            return out | current if high > length + 1 else out
+        return {("", True)}
+
     try:
-        letters = first(_P.parse(pattern, re.IGNORECASE))
+        starts = sequence(_P.parse(pattern, re.IGNORECASE))
     except Exception:  # noqa: BLE001 - an unparseable pattern simply is not dispatched
         return None
-    # Case-insensitive matching also lets a letter's other case start a match.
-    return {c for letter in letters for c in (letter, letter.upper().lower())} if letters else None
+    if any(text == "" for text, _ in starts):
+        return None
+    # Case-insensitive matching also lets a letter's other case start a match ("K" for "k").
+    return {variant for text, _ in starts for variant in (text, text.upper().lower())}
 
 
 @functools.lru_cache(maxsize=4)

@@ -45,7 +45,7 @@ def test_triggers(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.text, m.rule.family) for m in load_triggers().find(text)] == expected
 
 
-def test_dispatch_by_first_letter_finds_what_the_one_alternation_finds() -> None:
+def test_dispatch_by_prefix_finds_what_the_one_alternation_finds() -> None:
     triggers = load_triggers()
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     texts.append("Israeli air-strikes and drone strike; 'firing \"missiles from the ground\"'; Raided, CLASHED.")
@@ -54,6 +54,27 @@ def test_dispatch_by_first_letter_finds_what_the_one_alternation_finds() -> None
         single = [(m.start(), m.end(), triggers.rules[int(m.lastgroup[1:])]) for m in triggers._regex.finditer(text)]
         assert dispatched == single
         assert dispatched  # every text has triggers, so the comparison says something
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("shot", {"shot"}),
+        ("killed|killing", {"kill"}),
+        ("(?:air|drone) ?strikes?", {"air ", "airs", "dron"}),
+        ("air[\\s\"]+strike", {"air"}),  # a class with white space: the start stops before it
+        ("[Rr]aid(?:ed|s)?", {"raid"}),
+        ("fir(?:ed|ing) \\S+ rockets?", {"fire", "firi"}),
+        ("a(?=b)", {"a"}),  # a look-ahead is ignored: more rules tried, never fewer
+        ("x{0,2}yz", {"xxyz", "xyz", "yz"}),
+        (r"\w+ed", None),  # can start with any letter: not dispatched
+        ("(?:a|)b", {"ab", "b"}),
+    ],
+)
+def test_prefixes_of_a_trigger_pattern(pattern: str, expected: set[str] | None) -> None:
+    from data_prep.triggers import _prefixes
+
+    assert _prefixes(pattern) == expected
 
 
 def test_a_space_in_a_character_class_stays_a_space() -> None:
