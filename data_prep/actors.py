@@ -64,6 +64,7 @@ class ActorEntry:
     match_name: bool = True
 
 
+@functools.lru_cache(maxsize=16384)  # the same few dozen spellings recur in every article
 def alias_key(name: str) -> str:
     """Comparison form of a name: lower case, no accents or apostrophes, articles as 'al'.
 
