@@ -43,6 +43,7 @@ MAX_FILENAME = 120
 # A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _DAY_COLUMNS = (schema.EVENT_DATE, schema.DATE_START, schema.DATE_END)
+FILENAME_COLUMNS: tuple[str, ...] = _DAY_COLUMNS  # what export_filename reads of the events
 
 
 class ExportUnavailable(RuntimeError):

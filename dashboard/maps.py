@@ -58,6 +58,13 @@ LABELS = {  # map labels: name -> (lon, lat); seas and countries at fixed, reada
 }
 
 
+# The columns map_figure reads: the page hands it only these (filters.Filtered.frame).
+MAP_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((
+    schema.EVENT_ID, schema.LONGITUDE, schema.LATITUDE, schema.GEO_PRECISION, schema.LOCATION, schema.ADMIN1,
+    schema.EVENT_TYPE, schema.FATALITIES, *style.LABEL_COLUMNS,
+)))
+
+
 @functools.lru_cache(maxsize=1)
 def load_outlines(path: Path = OUTLINES_FILE) -> dict[str, Any]:
     """The shipped GeoJSON FeatureCollection (read once per process)."""

@@ -21,6 +21,14 @@ from data_prep import schema
 
 LOGGER = logging.getLogger(__name__)
 
+# The columns headline reads when it is given the article and outlet counts (otherwise also
+# schema.ARTICLE_IDS and schema.SOURCE): the page hands it only these (filters.Filtered.frame).
+HEADLINE_COLUMNS: tuple[str, ...] = (
+    schema.FATALITIES, schema.FATALITIES_MAX, schema.INJURIES, schema.INJURIES_MAX, schema.DATE_PRECISION,
+    schema.EVENT_TYPE, schema.DATE_START, schema.EVENT_DATE, schema.DATE_END, schema.CONTESTED, schema.LATITUDE,
+    schema.LONGITUDE,
+)
+
 
 @dataclass(frozen=True)
 class Headline:
@@ -65,8 +73,7 @@ def _distinct_parts(series: pd.Series, few_cells: bool = False) -> int:
     if not len(series):
         return 0
     # pyarrow split + flatten + unique: ~0.25 s for 1M cells, where Python splitting takes seconds.
-    cells = pa.array(series.array) if hasattr(series.array, "__arrow_array__") else pa.array(series.to_numpy(dtype=object), type=pa.string())
-    cells = pc.drop_null(cells)
+    cells = pc.drop_null(_arrow_strings(series))
     if few_cells:
         cells = pc.unique(cells)
     parts = pc.utf8_trim_whitespace(pc.list_flatten(pc.split_pattern(cells, schema.LIST_SEPARATOR)))
@@ -74,12 +81,93 @@ def _distinct_parts(series: pd.Series, few_cells: bool = False) -> int:
     return int(len(distinct) - pc.sum(pc.equal(distinct, "")).as_py()) if len(distinct) else 0
 
 
+@dataclass(frozen=True)
+class ItemIndex:
+    """A column of joined lists (article ids, outlets) as integer codes, built once per table, so
+    that the distinct items of any set of rows are counted in milliseconds instead of re-splitting
+    and hashing every kept cell (~0.15 s for 760k article id cells).
+
+    `cell_of_row` gives each row's distinct cell (-1 when missing), or is None when every row is
+    its own cell (article ids: nearly every cell differs). `cell_of_part` and `item_of_part` list
+    the items of each cell; empty items are left out.
+    """
+
+    cell_of_row: np.ndarray | None
+    cell_of_part: np.ndarray
+    item_of_part: np.ndarray
+    cells: int
+    items: int
+
+
+def _arrow_strings(series: pd.Series) -> pa.Array:
+    cells = pa.array(series.array) if hasattr(series.array, "__arrow_array__") \
+        else pa.array(series.to_numpy(dtype=object), type=pa.string())
+    return cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+
+
+def item_index(series: pd.Series, few_cells: bool = False) -> ItemIndex:
+    """The ItemIndex of a column whose cells join items with LIST_SEPARATOR.
+
+    `few_cells`: the column repeats a few distinct cells (outlet lists): they are split once each.
+    Otherwise every cell is split (~0.4 s for a million article id cells, once per table).
+    """
+    cells = _arrow_strings(series)
+    cell_of_row = None
+    if few_cells:
+        encoded = pc.dictionary_encode(cells)
+        cell_of_row = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        cells = encoded.dictionary
+    split = pc.split_pattern(cells, schema.LIST_SEPARATOR)
+    lengths = pc.list_value_length(split).fill_null(0).to_numpy(zero_copy_only=False).astype(np.intp)
+    parts = pc.dictionary_encode(pc.utf8_trim_whitespace(pc.list_flatten(split)))
+    item_of_part = parts.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    filled = pc.not_equal(parts.dictionary, "").to_numpy(zero_copy_only=False).astype(bool)
+    keep = filled[item_of_part]
+    remap = np.cumsum(filled) - 1  # item codes without the empty item
+    return ItemIndex(
+        cell_of_row=cell_of_row, cell_of_part=np.repeat(np.arange(len(cells)), lengths)[keep],
+        item_of_part=remap[item_of_part[keep]], cells=len(cells), items=int(filled.sum()),
+    )
+
+
+def count_items(index: ItemIndex, positions: np.ndarray | None = None) -> int:
+    """Distinct items in the rows at `positions` (every row when None)."""
+    if positions is None and index.cell_of_row is None:
+        parts = index.item_of_part
+    else:
+        if index.cell_of_row is None:
+            cells = positions
+        else:
+            cells = index.cell_of_row if positions is None else index.cell_of_row[positions]
+        present = np.zeros(index.cells + 1, dtype=bool)
+        present[cells] = True  # a missing cell (-1) marks the spare last slot
+        parts = index.item_of_part[present[index.cell_of_part]]
+    seen = np.zeros(index.items, dtype=bool)
+    seen[parts] = True
+    return int(seen.sum())
+
+
 def _day(value: object) -> date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
-def headline(df: pd.DataFrame) -> Headline:
-    """Counts and toll spans for the events in `df` (already filtered)."""
+def article_count(df: pd.DataFrame) -> int:
+    """Distinct article ids across the events' `article_ids` cells."""
+    return _distinct_parts(df[schema.ARTICLE_IDS])
+
+
+def outlet_count(df: pd.DataFrame) -> int:
+    """Distinct outlets across the events' `source` cells."""
+    return _distinct_parts(df[schema.SOURCE], few_cells=True)
+
+
+def headline(df: pd.DataFrame, articles: int | None = None, outlets: int | None = None) -> Headline:
+    """Counts and toll spans for the events in `df` (already filtered).
+
+    `articles` and `outlets` (`article_count`, `outlet_count`, or `count_items` on an ItemIndex built
+    once per table), when the caller has them, are not counted again: splitting and hashing the
+    lists of every kept event is most of the headline's cost at a million events.
+    """
     fat_low, fat_high = _low_high(df, schema.FATALITIES, schema.FATALITIES_MAX)
     inj_low, inj_high = _low_high(df, schema.INJURIES, schema.INJURIES_MAX)
     is_range = (df[schema.DATE_PRECISION] == schema.PRECISION_RANGE).fillna(False).to_numpy(dtype=bool)
@@ -92,8 +180,8 @@ def headline(df: pd.DataFrame) -> Headline:
         fatalities_high=_int_sum(fat_high),
         injuries_low=_int_sum(inj_low),
         injuries_high=_int_sum(inj_high),
-        articles=_distinct_parts(df[schema.ARTICLE_IDS]),
-        outlets=_distinct_parts(df[schema.SOURCE], few_cells=True),
+        articles=article_count(df) if articles is None else articles,
+        outlets=outlet_count(df) if outlets is None else outlets,
         contested=int(df[schema.CONTESTED].fillna(False).to_numpy(dtype=bool).sum()),
         range_events=int(is_range.sum()),
         range_fatalities_low=_int_sum(fat_low[is_range]),

@@ -101,14 +101,17 @@ def toll_label(low: object, high: object, event_type: object) -> str:
     return f"{low:,} killed" if high == low else f"{low:,}–{high:,} killed"
 
 
+# The columns event_labels reads.
+LABEL_COLUMNS: tuple[str, ...] = (
+    schema.EVENT_DATE, schema.DATE_START, schema.DATE_END, schema.DATE_PRECISION, schema.EVENT_TYPE,
+    schema.ACTOR1, schema.ACTOR2, schema.LOCATION, schema.FATALITIES, schema.FATALITIES_MAX,
+    schema.CONTESTED,
+)
+
+
 def event_labels(df: pd.DataFrame) -> list[str]:
     """One escaped line per event: '2023-01-26 · Battles · Israeli military → X · Jenin · 10 killed'."""
-    columns = [
-        schema.EVENT_DATE, schema.DATE_START, schema.DATE_END, schema.DATE_PRECISION, schema.EVENT_TYPE,
-        schema.ACTOR1, schema.ACTOR2, schema.LOCATION, schema.FATALITIES, schema.FATALITIES_MAX,
-        schema.CONTESTED,
-    ]
-    rows = zip(*(df[c].astype(object).to_numpy() for c in columns))
+    rows = zip(*(df[c].astype(object).to_numpy() for c in LABEL_COLUMNS))
     labels = []
     for day, start, end, precision, kind, actor1, actor2, place, low, high, contested in rows:
         parts = [date_label(day, start, end, precision), UNKNOWN if pd.isna(kind) else str(kind)]

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard.filters import EventFilter, apply_filters
-from dashboard.metrics import Headline, breakdown, format_span, headline
+from dashboard.metrics import Headline, article_count, breakdown, count_items, format_span, headline, item_index
 from data_prep import schema
 from tests.dashboard_fixture import load_events
 
@@ -70,3 +71,36 @@ def test_breakdown(events: pd.DataFrame) -> None:
     assert top[schema.EVENT_TYPE].tolist() == ["Explosions/Remote violence", "Battles", "Other"]
     assert top["events"].tolist() == [3, 2, 5]
     assert top["share"].sum() == pytest.approx(1.0)
+
+
+# --- distinct articles and outlets of any rows, from an index built once -----------------------
+
+LISTS = pd.Series(["a1;a2", None, " a1 ; a3", "", "a2", ";", "a4", "a1;a2", "a3 ;;a5"], dtype="string")
+
+
+@pytest.mark.parametrize("few_cells", [False, True])
+@pytest.mark.parametrize("positions, expected", [
+    (None, 5),  # a1..a5: blanks, empty items and a missing cell add nothing
+    ([0], 2),
+    ([1, 3, 5], 0),
+    ([2, 6], 3),  # " a1 " is a1
+    ([0, 7], 2),  # the same cell twice
+    ([8], 2),
+    ([], 0),
+])
+def test_count_items_counts_what_splitting_the_rows_counts(few_cells: bool, positions: list[int] | None,
+                                                           expected: int) -> None:
+    index = item_index(LISTS, few_cells=few_cells)
+    rows = LISTS if positions is None else LISTS.iloc[positions]
+    at = None if positions is None else np.array(positions, dtype=np.intp)
+    assert count_items(index, at) == expected
+    assert article_count(pd.DataFrame({schema.ARTICLE_IDS: rows})) == expected
+
+
+def test_headline_with_counts_from_indexes(events: pd.DataFrame) -> None:
+    articles, outlets = item_index(events[schema.ARTICLE_IDS]), item_index(events[schema.SOURCE], few_cells=True)
+    keep = np.flatnonzero((events[schema.ADMIN1] == "West Bank").to_numpy())
+    kept = events.iloc[keep]
+    assert (count_items(articles, keep), count_items(outlets, keep)) == (6, 4)
+    assert headline(kept, articles=count_items(articles, keep), outlets=count_items(outlets, keep)) == headline(kept)
+    assert (count_items(articles), count_items(outlets)) == (11, 6)
