@@ -27,7 +27,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, review_ui, state
 from dashboard.evidence import escape_markdown
-from dashboard.filters import EventFilter, FilterOptions
+from dashboard.filters import EventFilter, FilterOptions, Filtered
 from dashboard.review_ui import PageReviews
 from dashboard.state import ViewState
 from data_prep import io, schema as S, settings
@@ -251,11 +251,11 @@ def _set_selection(ids: Sequence[str], from_table: bool = False) -> None:
         st.session_state[K_SEL_VERSION] = st.session_state.get(K_SEL_VERSION, 0) + 1
 
 
-def _on_chart_select(key: str, frame: pd.DataFrame, lane_by: str) -> None:
+def _on_chart_select(key: str, filtered: Filtered, lane_by: str) -> None:
     """A click, box or lasso on the timeline or the map: those events become the selection."""
     event = st.session_state.get(key)
     points = list(event["selection"]["points"]) if event else []
-    _set_selection(charts.ids_from_selection(frame, points, lane_by))
+    _set_selection(charts.ids_from_selection(filtered.frame(charts.SELECTION_COLUMNS), points, lane_by))
 
 
 def _on_table_select(key: str, shown_ids: list[str]) -> None:
@@ -480,7 +480,7 @@ def _empty_state(f: EventFilter) -> None:
             "**Reset** in the sidebar.", icon=":material/filter_alt_off:")
 
 
-def _tab_timeline(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+def _tab_timeline(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: tuple[str, ...]) -> None:
     lane = _bound_widget(st.segmented_control, K_LANE, "Lanes by", list(charts.LANE_DIMENSIONS),
                          required=True, help="One lane per value of this field (top values; the rest share 'Other')")
     if filtered.empty:
@@ -494,7 +494,7 @@ def _tab_timeline(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, s
     _figure_downloads(tables, fig, "timeline", f)
 
 
-def _tab_counts(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter) -> None:
+def _tab_counts(tables: data.Tables, filtered: Filtered, f: EventFilter) -> None:
     left, right = st.columns(2)
     with left:
         _bound_widget(st.segmented_control, K_FREQ, "Per", list(state.FREQUENCIES),
@@ -509,7 +509,7 @@ def _tab_counts(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter) -> 
     _figure_downloads(tables, fig, "counts", f)
 
 
-def _tab_map(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+def _tab_map(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: tuple[str, ...]) -> None:
     if filtered.empty:
         _empty_state(f)
         return
@@ -529,7 +529,7 @@ def _table_frame(tables: data.Tables, f: EventFilter, selected: tuple[str, ...],
     return rows[columns]
 
 
-def _tab_table(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, selected: tuple[str, ...]) -> None:
+def _tab_table(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: tuple[str, ...]) -> None:
     top = st.columns([2, 2, 3])
     only = _bound_widget(top[0].toggle, K_ONLY_SELECTED, "Only selected events", disabled=not selected)
     if selected:
@@ -566,14 +566,14 @@ def _tab_table(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, sele
     st.caption("Select rows to show their detail below.")
 
 
-def _tab_sources(built: data.Built, filtered: pd.DataFrame, reviews: PageReviews | None) -> None:
+def _tab_sources(built: data.Built, filtered: Filtered, reviews: PageReviews | None) -> None:
     # Corrected publication dates are in the articles the decisions were applied to.
     corrected = reviews.tables.articles if reviews is not None else None
     articles = corrected if corrected is not None else data.articles(built)
     only = st.toggle("Only articles behind the events shown", value=False, key="sources_only")
     if only:
         ids = set(
-            part for cell in filtered[S.ARTICLE_IDS].dropna().unique() for part in str(cell).split(S.LIST_SEPARATOR)
+            part for cell in filtered.column(S.ARTICLE_IDS).dropna().unique() for part in str(cell).split(S.LIST_SEPARATOR)
         )
         articles = articles.loc[articles[S.ARTICLE_ID].isin(list(ids)).fillna(False).to_numpy(dtype=bool)]
     rejected = articles.loc[(articles[S.STATUS] == S.STATUS_REJECTED).fillna(False).to_numpy(dtype=bool)]
@@ -585,7 +585,7 @@ def _tab_sources(built: data.Built, filtered: pd.DataFrame, reviews: PageReviews
         st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True)
 
 
-def _tab_export(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, view: ViewState,
+def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: ViewState,
                 reviews: PageReviews | None) -> None:
     st.caption(escape_markdown(f"Downloads hold the {len(filtered):,} events shown ({filters.describe(f)}), every column."))
     if filtered.empty:
@@ -601,7 +601,7 @@ def _tab_export(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, vie
     cols = st.columns(len(formats))
     for col, (label, kind, ext, mime, fn, help_text) in zip(cols, formats):
         col.download_button(
-            label, data=_deferred(lambda fn=fn: fn(filtered), label), file_name=data.export_name(tables, f, kind, ext),
+            label, data=_deferred(lambda fn=fn: fn(filtered.frame()), label), file_name=data.export_name(tables, f, kind, ext),
             mime=mime, key=f"dl_data_{label}", on_click="ignore", icon=":material/download:", help=help_text,
             width="stretch",
         )
@@ -612,11 +612,11 @@ def _tab_export(tables: data.Tables, filtered: pd.DataFrame, f: EventFilter, vie
                    "when, what changed from what), the timeline, counts and map (HTML, PNG, SVG), GeoJSON and "
                    "a summary of the view. Drawing the charts takes a few seconds.")
         review_ui.bundle_download(
-            reviews.store, reviews.tables, filtered,
-            lambda: {"Timeline": charts.timeline_figure(filtered, view.lane, view.selected),
-                     "Counts over time": charts.counts_figure(filtered, view.freq, view.measure),
-                     "Map": maps.map_figure(filtered, view.selected)},
-            filters.describe(f), lambda: review_ui.view_sources(filtered),
+            reviews.store, reviews.tables, filtered.frame,
+            lambda: {"Timeline": charts.timeline_figure(filtered.frame(charts.TIMELINE_COLUMNS), view.lane, view.selected),
+                     "Counts over time": charts.counts_figure(filtered.frame(charts.COUNTS_COLUMNS), view.freq, view.measure),
+                     "Map": maps.map_figure(filtered.frame(maps.MAP_COLUMNS), view.selected)},
+            filters.describe(f), lambda: review_ui.view_sources(filtered.column(S.SOURCE)),
             file_name=data.export_name(tables, f, "review-bundle", "zip"), on_error=_export_failed("Review bundle"))
     params = state.to_query_params(view)
     if params:
@@ -783,7 +783,8 @@ def main() -> None:
         # Mentions and articles are read only if the decisions need them (merges, splits, corrected dates).
         reviews = review_ui.open_reviews(folder, built.events, partial(data.mentions, built),
                                          partial(data.articles, built), built.stamp)
-        tables = data.shown(built, reviews.tables.events if reviews else None, reviews.version if reviews else None)
+        tables = (data.shown(built, reviews.tables.events, reviews.version, reviews.decided) if reviews is not None
+                  else data.shown(built))
     options = tables.options
     _init_session(options, tables.key)
     _follow_data_change(options, tables.key)
@@ -833,8 +834,7 @@ def main() -> None:
     st.divider()
     st.header("Selected event")
     selected_now = tuple(st.session_state[K_SELECTED])
-    in_view = set(filtered.loc[filtered[S.EVENT_ID].isin(list(selected_now)).fillna(False).to_numpy(dtype=bool),
-                               S.EVENT_ID].astype(str)) if selected_now else set()
+    in_view = data.ids_in_view(shown, selected_now) if selected_now else set()
     with _timed("detail"):
         _detail(tables, built, in_view, reviews, reviewer)
     _sync_url(_current_view(f))

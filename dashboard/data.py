@@ -7,7 +7,10 @@ review decisions applied (`dashboard.review_ui.reviewed_tables`); every derived 
 a rebuild, an upload or anyone's decision is picked up on the next rerun without a restart.
 Derived results (the filtered view, figures, table rows) are cached per filter, so a rerun that
 does not change the filter (a tab, a selection, a lane) costs next to nothing even on a million
-events, and going back to an earlier filter is instant.
+events, and going back to an earlier filter is instant. The filter options, the kept rows, the
+headline and the charts are keyed by the content of the columns they read (`Tables.version`,
+dashboard/versions.py) rather than by the decisions' version: saving a decision recomputes only
+what reads the cells it changed.
 
 `st.cache_resource`, not `st.cache_data`: cache_data would unpickle a fresh copy of a
 million-row frame on every rerun (seconds, against the 1 s budget). Everything cached here is
@@ -27,7 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, exports, filters, maps, metrics
+from dashboard import charts, exports, filters, maps, metrics, versions
 from dashboard.filters import EventFilter
 from data_prep import io, schema, settings
 from data_prep.actors import ActorDictionary
@@ -61,6 +64,7 @@ class Tables:
     options: filters.FilterOptions
     option_counts: dict[str, dict[str, int]]  # events per option in the whole table, per pick list
     stamp: Stamp  # the table files' version
+    version: versions.TableVersion  # what each column holds: derived caches are keyed by what they read
     reviews: Hashable = None  # the review store's version token applied (None: the table as built)
 
     @property
@@ -73,9 +77,10 @@ class Tables:
 class View:
     """The events one filter keeps, with what the page shows about them."""
 
-    filtered: pd.DataFrame
+    filtered: filters.Filtered  # positions into Tables.events: consumers take the columns they read
     counts: dict[str, int]  # filters.facet_counts
     headline: metrics.Headline
+    key: Hashable  # the kept rows' identity: the filter, the row layout and the columns it reads
 
 
 def data_dir() -> Path:
@@ -119,22 +124,36 @@ def load(folder: Path) -> Built:
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
-def _shown(folder: str, key: Stamp, reviews: Hashable, _events: pd.DataFrame) -> Tables:
+def _shown(folder: str, key: Stamp, reviews: Hashable, _events: pd.DataFrame, _machine: pd.DataFrame,
+           _decided: tuple[str, ...] | None) -> Tables:
     # A merge or a split concatenates slices: join the text chunks again, or every filter pays for them.
     events = filters.prepare_events(_events)
-    totals = filters.all_facet_value_counts(events, EventFilter())
-    return Tables(Path(folder), events, filters.filter_options(events), totals, key, reviews)
+    version = versions.machine_version(_machine, (folder, key))
+    if reviews is not None:
+        version = versions.reviewed_version(_machine, version, events, _decided, reviews)
+    totals = {name: _option_counts(version.of(filters.FIELD_COLUMNS[name]), name, events) for name in filters.MULTI_FIELDS}
+    return Tables(Path(folder), events, filters.filter_options(events, totals), totals, key, version, reviews)
 
 
-def shown(built: Built, events: pd.DataFrame | None = None, reviews: Hashable = None) -> Tables:
+@st.cache_resource(max_entries=8 * len(filters.MULTI_FIELDS), show_spinner=False)
+def _option_counts(token: Hashable, name: str, _events: pd.DataFrame) -> dict[str, int]:
+    return filters.all_facet_value_counts(_events, EventFilter(), (name,))[name]
+
+
+def shown(built: Built, events: pd.DataFrame | None = None, reviews: Hashable = None,
+          decided: Sequence[str] | None = None) -> Tables:
     """The table the page shows and its filter options: `events` (the reviewed events, whose
     decisions have the version token `reviews`) or, without them, the events as built.
 
-    Options and counts are computed once per (files, decisions) version.
+    `decided`: the ids of the events whose rows the decisions may have changed, or None when they
+    may have moved rows (merges, splits, corrected dates): see versions.reviewed_version. Options
+    and counts are computed once per (files, decisions) version, and only for the pick lists whose
+    columns the decisions changed.
     """
     if events is None:
-        return _shown(str(built.folder), built.stamp, None, built.events)
-    return _shown(str(built.folder), built.stamp, reviews, events)
+        return _shown(str(built.folder), built.stamp, None, built.events, built.events, None)
+    return _shown(str(built.folder), built.stamp, reviews, events, built.events,
+                  tuple(decided) if decided is not None else None)
 
 
 # Chunks joined once (as for the events): picking one event's mentions or articles out of a
@@ -187,17 +206,44 @@ def _warm(folder: str, key: Stamp) -> None:
 
 def forget() -> None:
     """Drop cached tables (after this process rewrote the folder)."""
-    for fn in (_load, _shown, _mentions, _articles, _view, _timeline, _counts, _map, _table_rows, _export_name):
+    for fn in (_load, _shown, _option_counts, _mentions, _articles, _view, _kept, _items, _headline, _timeline,
+               _counts, _map, _table_rows, _export_name):
         fn.clear()
 
 
 # --- derived, per filter ----------------------------------------------------------------------
-# Keyed by Tables.key (files and decisions); the frames themselves go in unhashed (`_tables`).
+# The view is cached per Tables.key (files and decisions) and filter; what it is made of, and the
+# charts, by the tokens of the columns they read (a decision on one event leaves most of them).
+# The frames themselves go in unhashed (leading underscore).
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
 def _view(key: TablesKey, f: EventFilter, _tables: Tables) -> View:
-    filtered, counts = filters.filter_with_counts(_tables.events, f)
-    return View(filtered, counts, metrics.headline(filtered))
+    version = _tables.version
+    rows_key = (version.of(filters.columns_read(f)), f)
+    positions, counts = _kept(rows_key, f, _tables.events)
+    filtered = filters.Filtered(_tables.events, positions)
+    articles = metrics.count_items(_items(version.of([schema.ARTICLE_IDS]), schema.ARTICLE_IDS, _tables.events), positions)
+    outlets = metrics.count_items(_items(version.of([schema.SOURCE]), schema.SOURCE, _tables.events), positions)
+    headline = _headline(rows_key, version.of(metrics.HEADLINE_COLUMNS), articles, outlets, filtered)
+    return View(filtered, counts, headline, rows_key)
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def _kept(rows_key: Hashable, f: EventFilter, _events: pd.DataFrame) -> tuple[np.ndarray | None, dict[str, int]]:
+    kept, counts = filters.select_with_counts(_events, f)
+    return kept.positions, counts
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _items(token: Hashable, column: str, _events: pd.DataFrame) -> metrics.ItemIndex:
+    # Counting distinct articles and outlets was most of the headline's cost; decisions rarely change them.
+    return metrics.item_index(_events[column], few_cells=column == schema.SOURCE)
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def _headline(rows_key: Hashable, token: Hashable, articles: int, outlets: int,
+              _filtered: filters.Filtered) -> metrics.Headline:
+    return metrics.headline(_filtered.frame(metrics.HEADLINE_COLUMNS), articles=articles, outlets=outlets)
 
 
 def view(tables: Tables, f: EventFilter) -> View:
@@ -206,56 +252,65 @@ def view(tables: Tables, f: EventFilter) -> View:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _timeline(key: TablesKey, f: EventFilter, lane: str, selected: tuple[str, ...], _tables: Tables) -> go.Figure:
-    return charts.timeline_figure(_view(key, f, _tables).filtered, lane, selected)
+def _timeline(rows_key: Hashable, token: Hashable, lane: str, selected: tuple[str, ...],
+              _filtered: filters.Filtered) -> go.Figure:
+    return charts.timeline_figure(_filtered.frame(charts.TIMELINE_COLUMNS), lane, selected)
 
 
 def timeline(tables: Tables, f: EventFilter, lane: str, selected: Sequence[str]) -> go.Figure:
-    return _timeline(tables.key, f, lane, tuple(selected), tables)
+    shown = view(tables, f)
+    return _timeline(shown.key, tables.version.of(charts.TIMELINE_COLUMNS), lane, tuple(selected), shown.filtered)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _counts(key: TablesKey, f: EventFilter, freq: str, measure: str, _tables: Tables) -> go.Figure:
-    return charts.counts_figure(_view(key, f, _tables).filtered, freq, measure)
+def _counts(rows_key: Hashable, token: Hashable, freq: str, measure: str, _filtered: filters.Filtered) -> go.Figure:
+    return charts.counts_figure(_filtered.frame(charts.COUNTS_COLUMNS), freq, measure)
 
 
 def counts(tables: Tables, f: EventFilter, freq: str, measure: str) -> go.Figure:
-    return _counts(tables.key, f, freq, measure, tables)
+    shown = view(tables, f)
+    return _counts(shown.key, tables.version.of(charts.COUNTS_COLUMNS), freq, measure, shown.filtered)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _map(key: TablesKey, f: EventFilter, selected: tuple[str, ...], _tables: Tables) -> go.Figure:
-    return maps.map_figure(_view(key, f, _tables).filtered, selected)
+def _map(rows_key: Hashable, token: Hashable, selected: tuple[str, ...], _filtered: filters.Filtered) -> go.Figure:
+    return maps.map_figure(_filtered.frame(maps.MAP_COLUMNS), selected)
 
 
 def map_chart(tables: Tables, f: EventFilter, selected: Sequence[str]) -> go.Figure:
-    return _map(tables.key, f, tuple(selected), tables)
+    shown = view(tables, f)
+    return _map(shown.key, tables.version.of(maps.MAP_COLUMNS), tuple(selected), shown.filtered)
+
+
+def latest_order(days: pd.Series, limit: int) -> np.ndarray:
+    """Positions of the `limit` latest of `days` (undated last), latest first, ties in their order.
+
+    argpartition picks the candidates in linear time: a million rows take ~30 ms instead of ~1 s
+    for a full sort.
+    """
+    values = days.to_numpy(dtype="datetime64[ns]").astype("int64")
+    values = np.where(days.isna().to_numpy(), np.iinfo(np.int64).min, values)
+    n = len(values)
+    if n > limit:
+        kth = np.partition(values, n - limit)[n - limit]  # the limit-th latest day
+        above = np.flatnonzero(values > kth)
+        top = np.concatenate([above, np.flatnonzero(values == kth)[: limit - len(above)]])  # ties: table order
+    else:
+        top = np.arange(n)
+    return top[np.lexsort((top, ~values[top]))]  # ~ reverses int64 order without overflow: latest first
 
 
 def latest_rows(df: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """The `limit` latest events (by event_date, undated last), latest first, without sorting every row.
-
-    argpartition picks the candidates in linear time: a million rows take ~30 ms instead of ~1 s.
-    """
-    days = df[schema.EVENT_DATE].to_numpy(dtype="datetime64[ns]").astype("int64")
-    days = np.where(df[schema.EVENT_DATE].isna().to_numpy(), np.iinfo(np.int64).min, days)
-    n = len(days)
-    if n > limit:
-        kth = np.partition(days, n - limit)[n - limit]  # the limit-th latest day
-        above = np.flatnonzero(days > kth)
-        top = np.concatenate([above, np.flatnonzero(days == kth)[: limit - len(above)]])  # ties: table order
-    else:
-        top = np.arange(n)
-    order = top[np.lexsort((top, ~days[top]))]  # ~ reverses int64 order without overflow: latest first, ties in table order
-    return df.iloc[order]
+    """The `limit` latest events (by event_date, undated last), latest first, without sorting every row."""
+    return df.iloc[latest_order(df[schema.EVENT_DATE], limit)]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _table_rows(key: TablesKey, f: EventFilter, only: tuple[str, ...] | None, limit: int, _tables: Tables) -> pd.DataFrame:
     rows = _view(key, f, _tables).filtered
     if only is not None:
-        rows = rows.loc[rows[schema.EVENT_ID].isin(list(only)).fillna(False).to_numpy(dtype=bool)]
-    return latest_rows(rows, limit).reset_index(drop=True)
+        rows = rows.subset(rows.column(schema.EVENT_ID).isin(list(only)).fillna(False).to_numpy(dtype=bool))
+    return rows.rows(latest_order(rows.column(schema.EVENT_DATE), limit)).reset_index(drop=True)
 
 
 def table_rows(tables: Tables, f: EventFilter, only: Sequence[str] | None, limit: int) -> pd.DataFrame:
@@ -263,14 +318,22 @@ def table_rows(tables: Tables, f: EventFilter, only: Sequence[str] | None, limit
     return _table_rows(tables.key, f, tuple(only) if only is not None else None, limit, tables)
 
 
+def ids_in_view(view: View, ids: Sequence[str]) -> set[str]:
+    """Which of these event ids the view keeps."""
+    column = view.filtered.column(schema.EVENT_ID)
+    return set(column[column.isin(list(ids)).fillna(False).to_numpy(dtype=bool)].astype(str))
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _export_name(key: TablesKey, f: EventFilter, kind: str, ext: str, _tables: Tables) -> str:
-    return exports.export_filename(kind, _view(key, f, _tables).filtered, f, ext)
+def _export_name(rows_key: Hashable, token: Hashable, f: EventFilter, kind: str, ext: str,
+                 _filtered: filters.Filtered) -> str:
+    return exports.export_filename(kind, _filtered.frame(exports.FILENAME_COLUMNS), f, ext)
 
 
 def export_name(tables: Tables, f: EventFilter, kind: str, ext: str) -> str:
     """exports.export_filename for the filtered view (its date span costs a pass over the rows: done once)."""
-    return _export_name(tables.key, f, kind, ext, tables)
+    shown = view(tables, f)
+    return _export_name(shown.key, tables.version.of(exports.FILENAME_COLUMNS), f, kind, ext, shown.filtered)
 
 
 # --- one event ------------------------------------------------------------------------------

@@ -121,6 +121,22 @@ def _applied_to_events(path: str, data_key: Hashable, version: Hashable, _events
     return rv.apply_state(_events, _no_mentions(), state)
 
 
+def decided_ids(state: rv.ReviewState) -> tuple[str, ...]:
+    """The ids of the events a state has decisions on (edits, statuses, notes, anchors), sorted.
+
+    Without merges, splits or corrected dates, and when every one of them is in the table, the
+    decisions change those events' rows and no other (see `data_prep.reviews.apply_state`).
+    """
+    return tuple(sorted({o.event_id for o in state.overrides} | set(state.last_actions) | set(state.anchors)))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _decided_rows(path: str, data_key: Hashable, version: Hashable, _events: pd.DataFrame) -> tuple[str, ...] | None:
+    """`decided_ids` when the decisions apply to the events alone, None when they may move rows."""
+    alone = _applied_to_events(path, data_key, version, _events)
+    return None if alone is None else decided_ids(alone.state)
+
+
 @st.cache_resource(max_entries=4, show_spinner="Applying review decisions…")
 def _applied(path: str, data_key: Hashable, version: Hashable, _events: pd.DataFrame,
              _mentions: pd.DataFrame, _articles: pd.DataFrame) -> rv.ReviewedTables:
@@ -179,6 +195,7 @@ class PageReviews:
     events: pd.DataFrame  # the machine events
     mentions: Source
     articles: Source
+    decided: tuple[str, ...] | None = None  # events whose rows alone the decisions changed; None: rows may have moved
 
     def complete(self) -> rv.ReviewedTables:
         """Every table with the decisions applied (reads the mentions and articles when not read yet)."""
@@ -235,12 +252,13 @@ def open_reviews(folder: Path, events: pd.DataFrame, mentions: Source, articles:
         LOGGER.exception("applying the review decisions of %s", folder)
         st.error(escape_markdown(f"Review decisions could not be applied; the table is shown as built: {error}"))
         return None
-    return PageReviews(store, version, tables, data_key, events, mentions, articles)
+    decided = _decided_rows(str(store.path), data_key, version, events)
+    return PageReviews(store, version, tables, data_key, events, mentions, articles, decided)
 
 
-def view_sources(view: pd.DataFrame) -> list[str]:
-    """The outlets the events of a view cite, alphabetically (the bundle's list of sources)."""
-    cells = view[S.SOURCE].dropna().unique()
+def view_sources(sources: pd.Series) -> list[str]:
+    """The outlets a view's `source` cells cite, alphabetically (the bundle's list of sources)."""
+    cells = sources.dropna().unique()
     outlets = {p.strip() for cell in cells for p in str(cell).split(S.LIST_SEPARATOR) if p.strip()}
     return sorted(outlets, key=lambda v: (v.casefold(), v))
 
@@ -394,22 +412,23 @@ def render_orphans(tables: rv.ReviewedTables) -> None:
         st.dataframe(tables.orphans, hide_index=True)
 
 
-def bundle_download(store: rv.ReviewStore, tables: rv.ReviewedTables, view: pd.DataFrame,
+def bundle_download(store: rv.ReviewStore, tables: rv.ReviewedTables, view: pd.DataFrame | Callable[[], pd.DataFrame],
                     figures: Mapping[str, go.Figure] | Callable[[], Mapping[str, go.Figure]], description: str,
                     sources: Sequence[str] | Callable[[], Sequence[str]], file_name: str = "review-bundle.zip",
                     container: Any = None, on_error: Callable[[Exception], None] | None = None) -> None:
     """A download button for the review bundle of the current view; built only when clicked.
 
-    `figures` and `sources` may be functions, called when the button is clicked (charts of a big
-    view cost seconds to draw). `on_error` hears a failure (the build runs outside the page's run).
+    `view`, `figures` and `sources` may be functions, called when the button is clicked (copying a
+    big view and drawing its charts cost seconds). `on_error` hears a failure (the build runs outside the page's run).
     """
     place = container if container is not None else st
 
     def build() -> bytes:
         try:
+            events = view() if callable(view) else view
             charts = figures() if callable(figures) else figures
             names = sources() if callable(sources) else sources
-            return review_bundle(view, rv.view_log(store, tables, view), charts, description, names)
+            return review_bundle(events, rv.view_log(store, tables, events), charts, description, names)
         except Exception as error:
             LOGGER.exception("review bundle failed")
             if on_error is not None:

@@ -506,3 +506,42 @@ def test_correct_type_actors_place_and_tolls_in_one_decision(seeds_copy: Path, m
     # Filters use the corrected values.
     multiselect(at, "Event type").set_value(["Violence against civilians"]).run()
     assert event_id in set(events_table(at)[S.EVENT_ID])
+
+
+def timeline_label(at: AppTest, event_id: str) -> str:
+    """The hover line of an event's marker on the timeline."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    for trace in spec["data"]:
+        if (trace.get("meta") or {}).get("kind") in ("events", "ranges"):
+            for i, cell in enumerate(trace.get("customdata", [])):
+                if cell == event_id:
+                    return trace["hovertext"][i]
+    raise AssertionError(f"{event_id} is not on the timeline")
+
+
+def test_a_saved_toll_reaches_the_headline_the_timeline_and_the_pick_lists(
+        seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Caches are keyed by the columns they read: a decision must still reach every one that reads it."""
+    target = first_day_event(seeds_copy)
+    event_id, killed = target[S.EVENT_ID], int(target[S.FATALITIES])
+    at = run_app(seeds_copy, monkeypatch, {"sel": event_id})
+    total = int(metric(at, "Fatalities").replace(",", ""))
+    types = dict(o.rsplit(" (", 1) for o in multiselect(at, "Event type").options)
+    start_reviewing(at, "Ana")
+    panel_widget(at.radio, event_id, "status").set_value(S.STATUS_VERIFIED)
+    button(at, "Save decision").click().run()  # a status alone: the charts' columns are unchanged
+    no_exception(at)
+    assert int(metric(at, "Fatalities").replace(",", "")) == total
+    assert f"{killed} killed" in timeline_label(at, event_id)
+
+    panel_widget(at.number_input, event_id, "killed").set_value(killed + 100)
+    panel_widget(at.selectbox, event_id, "type").set_value("Violence against civilians")
+    panel_widget(at.selectbox, event_id, "sub").set_value("Attack")
+    button(at, "Save decision").click().run()
+    no_exception(at)
+    assert int(metric(at, "Fatalities").replace(",", "")) == total + 100
+    assert f"{killed + 100} killed" in timeline_label(at, event_id)
+    assert "Violence against civilians" in timeline_label(at, event_id)
+    now = dict(o.rsplit(" (", 1) for o in multiselect(at, "Event type").options)
+    assert int(now["Battles"].rstrip(")")) == int(types["Battles"].rstrip(")")) - 1
+    assert int(now["Violence against civilians"].rstrip(")")) == int(types.get("Violence against civilians", "0)").rstrip(")")) + 1
