@@ -40,10 +40,17 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
-    word = re.search(r"([\w.]+)$", text[: match.start() + 1].rstrip(".!?…"))
-    if word is None:
+    # The word before the stop, read backwards: searching the line up to each stop made long
+    # paragraphs quadratic.
+    end = match.start() + 1
+    while end > 0 and text[end - 1] in ".!?…":
+        end -= 1
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."):  # [\w.] in the re module
+        start -= 1
+    if start == end:
         return True
-    token = word.group(1).lower().rstrip(".")
+    token = text[start:end].lower().rstrip(".")
     if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
         return False
     return True
