@@ -260,7 +260,7 @@ def save_decisions(data_dir: Path, runs: int) -> dict[str, Any]:
                 widget(at.radio, "status").set_value(schema.STATUS_VERIFIED if k % 2 else schema.STATUS_NEEDS_WORK)
                 widget(at.text_area, "note").input(f"benchmark note {k}")
             else:
-                widget(at.number_input, "killed").set_value(killed + 1 + k % 2)
+                widget(at.number_input, "killed").set_value(killed + 1 + k)  # a new value each time: nothing cached fits
             button = next(b for b in at.button if b.label == "Save decision")
             seconds = _timed(lambda: button.click().run())
             _check(at)
