@@ -170,6 +170,11 @@ def _word_of(raw: str) -> tuple[str, str, bool]:
     return fold_word(word), word, possessive
 
 
+@functools.lru_cache(maxsize=65536)
+def _key_of(raw: str) -> str:
+    return _word_of(raw)[0]
+
+
 def _token(match: re.Match[str]) -> _Token:
     key, word, possessive = _word_of(match.group())
     start = match.start()
@@ -188,7 +193,7 @@ class _LazyTokens(Sequence[_Token]):
 
     def __init__(self, text: str):
         self._matches = list(_TOKEN_RE.finditer(text))
-        self.keys = [_word_of(m.group())[0] for m in self._matches]
+        self.keys = list(map(_key_of, map(re.Match.group, self._matches)))  # C loops: ~500 words
         self._built: dict[int, _Token] = {}
 
     def __len__(self) -> int:
@@ -422,36 +427,36 @@ class Gazetteer:
         """
         tokens = _LazyTokens(text)
         keys = tokens.keys
+        trie = self._trie
         found: list[PlaceMatch] = []
-        i, n = 0, len(tokens)
+        n = len(tokens)
+        resume = 0  # the word after the last place found: no overlaps
         previous_last = -2  # last word of the previous place found
-        while i < n:
-            node = self._trie.get(keys[i])
-            if node is None:
-                i += 1
+        # A token folded to nothing (a lone "ʻ") is no word: its "" key is the trie's end marker.
+        for i in [i for i, key in enumerate(keys) if key and key in trie]:
+            if i < resume:
                 continue
+            node = trie[keys[i]]
             best: tuple[int, _ScanEntry] | None = None
             j = i
             while True:
                 scan = node.get("")
                 if scan is not None and _accepts(scan, tokens, i):
                     best = (j, scan)
-                if j + 1 >= n or not _JOIN_RE.fullmatch(text, tokens[j].end + (2 if tokens[j].possessive else 0),
-                                                        tokens[j + 1].start):
+                if j + 1 >= n or not keys[j + 1]:
                     break
-                # A token folded to nothing (a lone "ʻ") is no word: its "" key is the trie's end marker.
-                node = node.get(keys[j + 1]) if keys[j + 1] else None
-                if node is None:
+                following = node.get(keys[j + 1])  # the dictionary first: most walks end here
+                if following is None or not _JOIN_RE.fullmatch(
+                        text, tokens[j].end + (2 if tokens[j].possessive else 0), tokens[j + 1].start):
                     break
+                node = following
                 j += 1
             if best is None:
-                i += 1
                 continue
             last, scan = best
             if scan.place is not None and (scan.gated or scan.person) and (
                     _beside_name(text, tokens, i, last)
                     or scan.gated and not _cued(text, tokens, i, last, previous_last)):
-                i += 1
                 continue
             if scan.place is not None:
                 start = tokens[i].start
@@ -460,7 +465,7 @@ class Gazetteer:
                 end = tokens[last].end
                 found.append(PlaceMatch(start, end, text[start:end], scan.place))
                 previous_last = last
-            i = last + 1
+            resume = last + 1
         return found
 
 
