@@ -6,12 +6,9 @@ import re
 from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import re._constants as _C  # the stdlib's own regex parser: to read which letter a rule starts with
-import re._parser as _P
 
 from . import settings, yaml_files
+from .word_starts import PREFIX_LETTERS, prefixes, word_start_pattern
 
 
 class TriggerFileError(ValueError):
@@ -50,7 +47,7 @@ class TriggerSet:
         # start there (2x faster than trying every word with the rules of its first letter).
         self._dispatch: dict[str, re.Pattern[str]] | None = None
         self._candidates: re.Pattern[str] | None = None
-        starts = [_prefixes(pattern) for _, pattern in rules]
+        starts = [prefixes(pattern) for _, pattern in rules]
         if all(starts):
             keys = {prefix for prefixes in starts for prefix in prefixes}
             # A word starting "airs" goes to the rules starting "airs", "air", "ai" or "a" (a short
@@ -62,7 +59,7 @@ class TriggerSet:
                 if indices:
                     group = "|".join(f"(?P<r{i}>{rules[i][1]})" for i in indices)
                     self._dispatch[key] = re.compile(rf"(?:{group})(?![\w-])", re.IGNORECASE)
-            self._candidates = re.compile(rf"(?<![\w-])(?={_trie_pattern(keys)})", re.IGNORECASE)
+            self._candidates = word_start_pattern(keys)
 
     @classmethod
     def from_file(cls, path: Path = settings.TRIGGERS_FILE) -> "TriggerSet":
@@ -143,91 +140,6 @@ def _spaces_as_separators(pattern: str) -> str:
         else:
             out.append(char)
     return "".join(out)
-
-
-PREFIX_LETTERS = 4
-
-
-def _trie_pattern(words: set[str]) -> str:
-    """An alternation of short words as a character trie: the regex engine does not factor shared
-    prefixes itself, and 200 flat alternatives at every word start cost more than they save."""
-    firsts = sorted({w[:1] for w in words if w})
-    branches = []
-    for first in firsts:
-        rest = {w[1:] for w in words if w[:1] == first}
-        branch = re.escape(first)
-        if "" not in rest:
-            branch += _trie_pattern(rest) if len(rest) > 1 else re.escape(rest.pop())
-        branches.append(branch)
-    return "(?:" + "|".join(branches) + ")"
-_Strings = set[tuple[str, bool]]  # (start of a match, whether anything unknown may follow it)
-
-
-def _prefixes(pattern: str, length: int = PREFIX_LETTERS) -> set[str] | None:
-    """The lower-case starts (up to `length` letters) of every match of `pattern`; None when the
-    pattern can start with something that is not a plain letter set (then it is not dispatched).
-
-    Over-inclusive by design: a lookahead is ignored, a one-letter start stands for every second
-    letter. A start shorter than `length` means the rest is unknown or the match may end there.
-    """
-    def concat(left: _Strings, right: _Strings) -> _Strings:
-        out: _Strings = set()
-        for text, open_ in left:
-            if len(text) >= length or open_:
-                out.add((text, open_))
-                continue
-            for more, more_open in right:
-                joined = text + more
-                out.add((joined[:length], False) if len(joined) >= length else (joined, more_open))
-        return out
-
-    def sequence(items: Any) -> _Strings:
-        result: _Strings = {("", False)}
-        for op, arg in items:
-            if all(len(text) >= length or open_ for text, open_ in result):
-                break
-            result = concat(result, item(op, arg))
-        return result
-
-    def item(op: Any, arg: Any) -> _Strings:
-        if op is _C.LITERAL:
-            return {(chr(arg).lower(), False)}
-        if op is _C.IN:
-            letters: set[str] = set()
-            for kind, value in arg:
-                if kind is _C.LITERAL:
-                    letters.add(chr(value).lower())
-                elif kind is _C.RANGE and value[1] - value[0] < 64:
-                    letters |= {chr(c).lower() for c in range(value[0], value[1] + 1)}
-                else:
-                    return {("", True)}
-            return {(letter, False) for letter in letters}
-        if op is _C.SUBPATTERN:
-            return sequence(arg[3])
-        if op is _C.BRANCH:
-            return set().union(*(sequence(branch) for branch in arg[1]))
-        if op in (_C.ASSERT, _C.ASSERT_NOT, _C.AT):
-            return {("", False)}
-        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
-            low, high, sub = arg
-            once = sequence(sub)
-            out: _Strings = set()
-            current: _Strings = {("", False)}
-            for times in range(min(high, length + 1) + 1):
-                if times >= low:
-                    out |= current
-                current = concat(current, once)
-            return out | current if high > length + 1 else out
-        return {("", True)}
-
-    try:
-        starts = sequence(_P.parse(pattern, re.IGNORECASE))
-    except Exception:  # noqa: BLE001 - an unparseable pattern simply is not dispatched
-        return None
-    if any(text == "" for text, _ in starts):
-        return None
-    # Case-insensitive matching also lets a letter's other case start a match ("K" for "k").
-    return {variant for text, _ in starts for variant in (text, text.upper().lower())}
 
 
 @functools.lru_cache(maxsize=4)

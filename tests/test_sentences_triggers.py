@@ -72,9 +72,9 @@ def test_dispatch_by_prefix_finds_what_the_one_alternation_finds() -> None:
     ],
 )
 def test_prefixes_of_a_trigger_pattern(pattern: str, expected: set[str] | None) -> None:
-    from data_prep.triggers import _prefixes
+    from data_prep.word_starts import prefixes
 
-    assert _prefixes(pattern) == expected
+    assert prefixes(pattern) == expected
 
 
 def test_a_space_in_a_character_class_stays_a_space() -> None:
