@@ -65,9 +65,16 @@ def normalise_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _TO_REPLACE.sub(lambda m: _REPLACEMENTS[m.group()], unicodedata.normalize("NFC", text))
-    # Only " " and "\n" are white space now, so the text can be tidied whole instead of line by line.
-    text = _SPACES_AT_LINE_ENDS.sub("\n", _RUN_OF_SPACES.sub(" ", text)).strip(" ")
-    return _BLANK_LINES.sub("\n\n", text).strip("\n")
+    # Only " " and "\n" are white space now, so the text can be tidied whole instead of line by
+    # line; each pattern runs only if a substring test finds its characters (a fraction of a pass).
+    if "  " in text:
+        text = _RUN_OF_SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACES_AT_LINE_ENDS.sub("\n", text)
+    text = text.strip(" ")
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip("\n")
 
 
 def clean_field(value: object) -> str | None:
