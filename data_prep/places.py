@@ -206,8 +206,9 @@ class _LazyTokens(Sequence[_Token]):
         return token
 
 
-def _words(name: str) -> list[str]:
-    return [t.raw for t in _tokens(name)]
+def _keys_and_words(name: str) -> tuple[list[str], list[str]]:
+    tokens = _tokens(name)
+    return [t.key for t in tokens], [t.raw for t in tokens]
 
 
 def _trim(keys: list[str], words: list[str], stop: frozenset[tuple[str, ...]] = frozenset()
@@ -228,7 +229,7 @@ def name_key(name: str) -> str:
     >>> name_key("Khan Younis") == name_key("Khān Yūnis")
     True
     """
-    keys, _ = _trim([t.key for t in _tokens(name)], _words(name))
+    keys, _ = _trim(*_keys_and_words(name))
     return " ".join(keys)
 
 
@@ -324,7 +325,7 @@ class Gazetteer:
         for line in stoplist:
             target = person_keys if line.startswith(PERSON_PREFIX) else stop_keys
             words = line[len(PERSON_PREFIX):] if line.startswith(PERSON_PREFIX) else line
-            target.append(tuple(_trim([t.key for t in _tokens(words)], _words(words))[0]))
+            target.append(tuple(_trim(*_keys_and_words(words))[0]))
         self._stop: frozenset[tuple[str, ...]] = frozenset(k for k in stop_keys if k)
         self._persons: frozenset[tuple[str, ...]] = frozenset(k for k in person_keys if k)
         # One name shared by several places goes to: a canonical name before an alias, then the
@@ -342,10 +343,11 @@ class Gazetteer:
                 names += [(1, v) for v in camp_variants(entry.place.name)]
             for priority, name in names:
                 rank = (priority, file_rank[entry.source], -(entry.population or 0), order)
-                plain = name_key(name)
+                all_keys, all_words = _keys_and_words(name)
+                plain = " ".join(_trim(all_keys, all_words)[0])  # name_key(name), from the same words
                 if plain and (plain not in by_key or rank < by_key[plain][0]):
                     by_key[plain] = (rank, entry.place)
-                keys, words = _trim([t.key for t in _tokens(name)], _words(name), self._stop)
+                keys, words = _trim(all_keys, all_words, self._stop)
                 key = tuple(keys)
                 if not key:
                     continue
