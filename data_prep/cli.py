@@ -10,7 +10,7 @@ from pathlib import Path
 from . import io
 from . import schema as S
 from . import settings
-from .pipeline import BuildResult, build_to_folder
+from .pipeline import BuildSummary, build_to_folder
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -38,19 +38,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def summary(result: BuildResult, out_dir: Path) -> str:
+def summary(result: BuildSummary, out_dir: Path) -> str:
     """What a build did, in a few lines."""
-    articles = result.articles
-    undated = int((articles[S.STATUS] == S.STATUS_UNDATED).sum())
-    events = result.events
-    precision = events[S.DATE_PRECISION].value_counts().to_dict()
-    types = events[S.EVENT_TYPE].value_counts().to_dict()
     lines = [
-        f"Read {len(articles)} input(s): {result.processed} article(s) processed "
-        f"({undated} undated), {len(result.rejects)} skipped.",
-        f"Found {len(events)} event(s) from {len(result.mentions)} mention(s): "
-        + ", ".join(f"{n} {t}" for t, n in types.items()),
-        "Days: " + ", ".join(f"{n} {p}" for p, n in precision.items()),
+        f"Read {result.inputs} input(s): {result.processed} article(s) processed "
+        f"({result.undated} undated), {len(result.rejects)} skipped.",
+        f"Found {result.events} event(s) from {result.mentions} mention(s): "
+        + ", ".join(f"{n} {t}" for t, n in result.event_types.items()),
+        "Days: " + ", ".join(f"{n} {p}" for p, n in result.date_precisions.items()),
         f"Wrote {out_dir}",
     ]
     lines += [f"  skipped {r.file}: {r.reason}" for r in result.rejects]
@@ -61,7 +56,8 @@ def run_build(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.inputs if not p.exists()]
     if missing:
         raise CliError(f"no such file or folder: {', '.join(missing)}")
-    # Writes the folder as it goes (texts are never all in memory), and nothing when no article could be processed.
+    # Writes the folder part by part (texts and mentions are never all in memory), and nothing
+    # when no article could be processed.
     result = build_to_folder(args.inputs, args.out, progress=not args.quiet and sys.stderr.isatty())
     if result.processed == 0:
         reasons = "; ".join(f"{r.file}: {r.reason}" for r in result.rejects[:5]) or "no input files found"

@@ -9,7 +9,9 @@ import codecs
 import logging
 import os
 import re
+import pickle
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -23,7 +25,7 @@ from . import schema, settings
 from .formats.common import size_excess
 from .formats.records import read_csv, read_json, read_jsonl
 from .formats.text import read_text
-from .models import Article, Reject
+from .models import Article, Event, Reject
 
 LOGGER = logging.getLogger(__name__)
 
@@ -437,34 +439,92 @@ class TextSpool:
         self.close()
 
 
-def _write_article_parts(parts: Iterable[pd.DataFrame], csv_path: Path, parquet_path: Path) -> int:
-    """Write the articles table part by part into one CSV (no text) and one Parquet file; returns the row count."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class MentionSpool:
+    """Mentions parked in a temporary SQLite file and read back in the merge's order.
 
-    writer: pq.ParquetWriter | None = None
-    rows = 0
-    try:
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            for part in parts:
-                part = schema.conform_articles(_join_lists(part), with_text=True)
-                if writer is None:
-                    table = pa.Table.from_pandas(part, preserve_index=False)
-                    writer = pq.ParquetWriter(parquet_path, table.schema)
-                else:
-                    table = pa.Table.from_pandas(part, schema=writer.schema, preserve_index=False)
-                writer.write_table(table)
-                _csv_ready(part[list(schema.ARTICLE_COLUMNS)]).to_csv(
-                    handle, index=False, header=rows == 0, lineterminator="\n")
-                rows += len(part)
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:  # no parts: an empty table, written as a frame would be
-        empty = schema.conform_articles(pd.DataFrame(columns=list(schema.ARTICLE_TEXT_COLUMNS)))
-        _write_csv(empty[list(schema.ARTICLE_COLUMNS)], csv_path)
-        _write_parquet(empty, parquet_path)
-    return rows
+    The merge across articles needs a corpus's mentions sorted by day, not all in memory at once:
+    SQLite sorts on disk. The rows are pickles of our own Event objects, written and read by this
+    one build (never a file from elsewhere). The file is deleted when the spool is closed.
+    """
+
+    def __init__(self, folder: PathLike | None = None) -> None:
+        handle, name = tempfile.mkstemp(prefix=".mentions.", suffix=".sqlite", dir=folder)
+        os.close(handle)
+        self._path = Path(name)
+        self._db = sqlite3.connect(self._path)
+        # Scratch data: no journal, no syncing (a crash loses a build that is redone anyway).
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("CREATE TABLE mention (seq INTEGER PRIMARY KEY, day INTEGER, mention_id TEXT, event BLOB)")
+        self.count = 0
+
+    def extend(self, mentions: Iterable[Event]) -> None:
+        rows = [(m.event_date.toordinal() if m.event_date else None, m.mention_id,
+                 pickle.dumps(m, pickle.HIGHEST_PROTOCOL)) for m in mentions]
+        self._db.executemany("INSERT INTO mention (day, mention_id, event) VALUES (?, ?, ?)", rows)
+        self.count += len(rows)
+
+    def in_merge_order(self) -> Iterator[Event]:
+        """The mentions in merge.merge_order: by day in the order added, then the undated by id."""
+        self._db.commit()
+        rows = self._db.execute("SELECT event FROM mention ORDER BY day IS NULL, day, "
+                                "CASE WHEN day IS NULL THEN mention_id END, seq")
+        for (blob,) in rows:
+            yield pickle.loads(blob)  # noqa: S301 - written by extend() above, in this process
+
+    def close(self) -> None:
+        self._db.close()
+        self._path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "MentionSpool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _TableWriter:
+    """One table written part by part: a Parquet file (a row group per part) and, if asked, a CSV
+    of some of its columns (the header once). With no parts, `empty` is written."""
+
+    def __init__(self, conform: Callable[[pd.DataFrame], pd.DataFrame], parquet_path: Path,
+                 csv_path: Path | None = None, csv_columns: Iterable[str] | None = None) -> None:
+        self._conform, self._parquet_path, self._csv_path = conform, parquet_path, csv_path
+        self._csv_columns = list(csv_columns) if csv_columns is not None else None
+        self._writer: Any = None
+        self._csv: Any = None
+        self.rows = 0
+
+    def write(self, part: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        part = self._conform(_join_lists(part))
+        if self._writer is None:
+            table = pa.Table.from_pandas(part, preserve_index=False)
+            self._writer = pq.ParquetWriter(self._parquet_path, table.schema)
+        else:
+            table = pa.Table.from_pandas(part, schema=self._writer.schema, preserve_index=False)
+        self._writer.write_table(table)
+        if self._csv_path is not None:
+            if self._csv is None:
+                self._csv = self._csv_path.open("w", encoding="utf-8", newline="")
+            columns = self._csv_columns or list(part.columns)
+            _csv_ready(part[columns]).to_csv(self._csv, index=False, header=self.rows == 0, lineterminator="\n")
+        self.rows += len(part)
+
+    def close(self, empty: Callable[[], pd.DataFrame]) -> int:
+        """Finish the files (an empty table when no part came); returns the rows written."""
+        if self._writer is not None:
+            self._writer.close()
+        if self._csv is not None:
+            self._csv.close()
+        if self.rows == 0:
+            frame = empty()
+            _write_parquet(frame, self._parquet_path)
+            if self._csv_path is not None:
+                _write_csv(frame[self._csv_columns or list(frame.columns)], self._csv_path)
+        return self.rows
 
 
 def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFrame,
@@ -486,36 +546,46 @@ def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFram
     Returns:
         The paths written.
     """
-    out_dir = Path(out_dir)
     # Conform first: a schema error must surface before anything is written.
     events = schema.conform_events(_join_lists(events))
     mentions = schema.conform_mentions(_join_lists(mentions))
-    plan: list[tuple[str, Callable[[pd.DataFrame, Path], None], pd.DataFrame]] = [
-        (settings.EVENTS_PARQUET, _write_parquet, events),
-        (settings.EVENTS_CSV, _write_csv, events),
-        (settings.MENTIONS_PARQUET, _write_parquet, mentions),
-    ]
-    parts: Iterable[pd.DataFrame] | None = None
     if isinstance(articles, pd.DataFrame):
-        articles = schema.conform_articles(_join_lists(articles), with_text=True)
-        plan += [
-            (settings.ARTICLES_CSV, _write_csv, articles[list(schema.ARTICLE_COLUMNS)]),
-            (settings.ARTICLES_PARQUET, _write_parquet, articles),
-        ]
-    else:
-        parts = articles  # conformed part by part as written (still before anything is moved)
+        articles = [schema.conform_articles(_join_lists(articles), with_text=True)]
+    return write_outputs_in_parts(out_dir, [(events, mentions)], articles)
+
+
+def write_outputs_in_parts(out_dir: PathLike, tables: Iterable[tuple[pd.DataFrame, pd.DataFrame]],
+                           articles: Iterable[pd.DataFrame]) -> list[Path]:
+    """`write_outputs` for tables that come in parts: `tables` yields consecutive (events,
+    mentions) parts and is consumed whole before `articles` (parts of the articles table with
+    text) is started, so a generator of article parts may use what the table parts told it.
+    Each part becomes a Parquet row group; nothing is moved into `out_dir` until all are written.
+    """
+    out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
-        for name, writer, frame in plan:
-            writer(frame, staging / name)
-        names = [name for name, _, _ in plan]
-        if parts is not None:
-            article_rows = _write_article_parts(parts, staging / settings.ARTICLES_CSV,
-                                                staging / settings.ARTICLES_PARQUET)
-            names += [settings.ARTICLES_CSV, settings.ARTICLES_PARQUET]
-        else:
-            article_rows = len(articles)  # type: ignore[arg-type]
+        event_writer = _TableWriter(schema.conform_events, staging / settings.EVENTS_PARQUET,
+                                    staging / settings.EVENTS_CSV)
+        mention_writer = _TableWriter(schema.conform_mentions, staging / settings.MENTIONS_PARQUET)
+        try:
+            for events, mentions in tables:
+                event_writer.write(events)
+                mention_writer.write(mentions)
+        finally:
+            event_rows = event_writer.close(schema.empty_events)
+            mention_rows = mention_writer.close(lambda: schema.conform_mentions(pd.DataFrame()))
+        article_writer = _TableWriter(lambda part: schema.conform_articles(part, with_text=True),
+                                      staging / settings.ARTICLES_PARQUET, staging / settings.ARTICLES_CSV,
+                                      schema.ARTICLE_COLUMNS)
+        try:
+            for part in articles:
+                article_writer.write(part)
+        finally:
+            article_rows = article_writer.close(
+                lambda: schema.conform_articles(pd.DataFrame(columns=list(schema.ARTICLE_TEXT_COLUMNS))))
+        names = [settings.EVENTS_PARQUET, settings.EVENTS_CSV, settings.MENTIONS_PARQUET,
+                 settings.ARTICLES_CSV, settings.ARTICLES_PARQUET]
         out_dir.mkdir(exist_ok=True)
         written = []
         for name in names:
@@ -523,8 +593,7 @@ def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFram
             written.append(out_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    LOGGER.info("wrote %d events, %d mentions, %d articles to %s", len(events), len(mentions),
-                article_rows, out_dir)
+    LOGGER.info("wrote %d events, %d mentions, %d articles to %s", event_rows, mention_rows, article_rows, out_dir)
     return written
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 import pandas as pd
@@ -252,8 +252,84 @@ def mention_row(m: Event, event_id: str) -> dict[str, object]:
     }
 
 
+# A part of the merge holds at least this many mentions (then ends at the first day no merge crosses).
+MERGE_PART_MENTIONS = 5000
+
+
+def merge_order(mention: Event) -> tuple[bool, date, str]:
+    """The order mentions are merged in: dated ones by day (keeping their order within a day),
+    then undated ones by id, so that the event table comes out sorted part by part.
+    io.MentionSpool reads its mentions back in this same order."""
+    if mention.event_date is None:
+        return (True, date.max, mention.mention_id)
+    return (False, mention.event_date, "")
+
+
 def merge_mentions(mentions: Sequence[Event]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The event table (one row per event) and the mentions table (one row per telling)."""
+    parts = list(merge_in_parts(sorted(mentions, key=merge_order)))
+    if not parts:
+        return _merge_part([])
+    events = pd.concat([e for e, _ in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
+    mention_table = pd.concat([m for _, m in parts], ignore_index=True) if len(parts) > 1 else parts[0][1]
+    return events, mention_table
+
+
+def merge_in_parts(ordered: Iterable[Event], part_size: int = MERGE_PART_MENTIONS
+                   ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(events, mentions) tables part by part, from mentions in `merge_order`.
+
+    A part ends only between two days that no merge joins, so no event is split; parts follow
+    each other in date order, and concatenated they are the whole tables. What a build holds in
+    memory is one part, not the corpus (unless every day of it merges with the next).
+    """
+    for part in _parts(ordered, part_size):
+        yield _merge_part(part)
+
+
+def _parts(ordered: Iterable[Event], part_size: int) -> Iterator[list[Event]]:
+    part: list[Event] = []
+    day: list[Event] = []  # the mentions of the day being read
+    for mention in ordered:
+        if day and mention.event_date != day[0].event_date:
+            if len(part) >= part_size and not _merge_across(_last_day(part), day):
+                yield part
+                part = []
+            part.extend(day)
+            day = []
+        day.append(mention)
+        if mention.event_date is None:  # undated mentions never merge: any cut will do
+            part.extend(day)
+            day = []
+            if len(part) >= part_size:
+                yield part
+                part = []
+    part.extend(day)
+    if part:
+        yield part
+
+
+def _last_day(part: list[Event]) -> list[Event]:
+    """The mentions of the last day of `part`."""
+    last = part[-1].event_date
+    tail = []
+    for mention in reversed(part):
+        if mention.event_date != last:
+            break
+        tail.append(mention)
+    return tail[::-1]
+
+
+def _merge_across(before: list[Event], after: list[Event]) -> bool:
+    """Whether a mention of the day `before` tells the same event as one of the next day `after`."""
+    first_day, next_day = before[0].event_date, after[0].event_date
+    if first_day is None or next_day is None or (next_day - first_day).days > 1:
+        return False
+    both = [*before, *after]
+    return any(i < len(before) <= j and _same_event(both[i], both[j]) for i, j in _candidate_pairs(both))
+
+
+def _merge_part(mentions: Sequence[Event]) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Rows go straight into column lists: a dict per row (~1 KB each) for every event and mention
     # of a large corpus was most of a build's peak memory (benchmarks/bench_prep.py).
     event_columns: dict[str, list[object]] = {column: [] for column in S.EVENT_COLUMNS}

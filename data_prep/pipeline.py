@@ -1,10 +1,11 @@
 """Articles in, event table out: read, extract per article, merge across articles.
 
-Articles stream through extraction one at a time. What a build keeps of each is its mentions
-(the merge across articles needs them all) and a small record without the text; the texts go
-into compact Arrow arrays (`build_event_table`, `build_from_articles`) or, when the build writes
-its own output folder (`build_to_folder`), into a spool file that is copied into
-articles.parquet part by part, so that memory does not grow with the corpus's text.
+Articles stream through extraction one at a time. What a build keeps of each is a small record
+without the text, its text and its mentions. The library calls (`build_event_table`,
+`build_from_articles`) return the tables in memory: texts packed in Arrow arrays, mentions in a
+list. The folder build (`build_to_folder`, the CLI) parks texts and mentions in spool files
+instead, merges the mentions day by day and writes every table part by part, so that its memory
+does not grow with the corpus (benchmarks/bench_prep.py).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from . import io
 from . import schema as S
 from .actors import ActorDictionary
 from .extract import extract_events
-from .merge import merge_mentions
+from .merge import merge_in_parts, merge_mentions
 from .models import Article, Event, Reject
 from .places import Gazetteer
 
@@ -85,13 +86,15 @@ class _ArrowTexts:
 class _Collector:
     """What a build keeps while articles stream through extraction."""
 
-    def __init__(self, keep_text: Callable[[str], None]) -> None:
+    def __init__(self, keep_text: Callable[[str], None],
+                 keep_mentions: Callable[[list[Event]], None] | None = None) -> None:
         self._actors, self._gazetteer = ActorDictionary.load(), Gazetteer.load()
         self._keep_text = keep_text
         self.kept: list[Article] = []  # without their text: it went to keep_text
         self.read_rejects: list[Reject] = []
         self.build_rejects: list[Reject] = []
-        self.mentions: list[Event] = []
+        self.mentions: list[Event] = []  # unless keep_mentions takes them
+        self._keep_mentions = keep_mentions or self.mentions.extend
         self._seen: set[str] = set()
 
     def add(self, article: Article) -> None:
@@ -108,7 +111,7 @@ class _Collector:
             return
         self._keep_text(article.text)
         self.kept.append(replace(article, text=""))
-        self.mentions.extend(found)
+        self._keep_mentions(found)
 
     def add_item(self, item: Article | Reject) -> None:
         """An item of io.iter_articles: an article to extract, or an input that could not be read."""
@@ -118,15 +121,56 @@ class _Collector:
             LOGGER.warning("skipped %s: %s", item.file, item.reason)
             self.read_rejects.append(item)
 
+    @property
+    def refused(self) -> list[Reject]:
+        return self.read_rejects + self.build_rejects
+
     def result(self) -> BuildResult:
         """Merged events and mentions, and the articles table with an empty text column."""
         events, mention_table = merge_mentions(self.mentions)
-        per_article: Counter[str] = Counter()
-        for ids in events[S.ARTICLE_IDS].dropna():
-            per_article.update(ids.split(S.LIST_SEPARATOR))
-        refused = self.read_rejects + self.build_rejects
-        articles = io.articles_frame(self.kept, refused, events_found=per_article)
-        return BuildResult(events, mention_table, articles, tuple(refused))
+        articles = io.articles_frame(self.kept, self.refused, events_found=_events_per_article(events))
+        return BuildResult(events, mention_table, articles, tuple(self.refused))
+
+
+def _events_per_article(events: pd.DataFrame, counts: Counter[str] | None = None) -> Counter[str]:
+    """How many events each article tells (added to `counts` when given)."""
+    counts = Counter() if counts is None else counts
+    for ids in events[S.ARTICLE_IDS].dropna():
+        counts.update(ids.split(S.LIST_SEPARATOR))
+    return counts
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a folder build did, in counts: it keeps no table in memory."""
+
+    inputs: int  # articles read plus inputs refused
+    processed: int
+    undated: int
+    rejects: tuple[Reject, ...]
+    events: int
+    mentions: int
+    event_types: dict[str, int]  # most frequent first
+    date_precisions: dict[str, int]
+
+
+class _Tally:
+    """Counts of the tables written part by part, for the summary and the articles table."""
+
+    def __init__(self) -> None:
+        self.events = self.mentions = 0
+        self.types: Counter[str] = Counter()
+        self.precisions: Counter[str] = Counter()
+        self.per_article: Counter[str] = Counter()
+
+    def parts(self, parts: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        for events, mentions in parts:
+            self.events += len(events)
+            self.mentions += len(mentions)
+            self.types.update(events[S.EVENT_TYPE].dropna())
+            self.precisions.update(events[S.DATE_PRECISION].dropna())
+            _events_per_article(events, self.per_article)
+            yield events, mentions
 
 
 def _with_arrow_texts(result: BuildResult, texts: _ArrowTexts) -> BuildResult:
@@ -192,25 +236,32 @@ def _article_parts(articles: pd.DataFrame, spool: io.TextSpool) -> Iterator[pd.D
 
 
 def build_to_folder(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
-                    progress: bool = False) -> BuildResult:
+                    progress: bool = False) -> BuildSummary:
     """Build the event table from `paths` and write the output folder (what `python -m data_prep build` does).
 
-    Unlike `build_event_table` + `io.write_outputs`, the texts are never all in memory: each is
-    parked in a spool file beside `out_dir` as it is read, and copied into articles.parquet part
-    by part once the merge has counted every article's events. The folder is written atomically
-    (see `io.write_outputs`), and not at all when no article could be processed.
-
-    Returns:
-        The build result; its articles table has no text column (the written one has).
+    Unlike `build_event_table` + `io.write_outputs`, neither the texts nor the mentions are ever
+    all in memory: each article's text and mentions are parked in spool files beside `out_dir`
+    as they are found; the mentions are then merged day by day and the tables written part by
+    part (the articles table once every article's events are counted). The folder is written
+    atomically (see `io.write_outputs_in_parts`), and not at all when no article could be processed.
     """
     paths, out_dir = _listed(paths), Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with io.TextSpool(out_dir.parent) as spool:
-        collector = _Collector(spool.append)
+    tally = _Tally()
+    with io.TextSpool(out_dir.parent) as texts, io.MentionSpool(out_dir.parent) as mentions:
+        collector = _Collector(texts.append, mentions.extend)
         for item in _progress(io.iter_articles(paths), progress, _total(paths) if progress else None):
             collector.add_item(item)
-        result = collector.result()
-        if result.processed:
-            io.write_outputs(out_dir, result.events, result.mentions, _article_parts(result.articles, spool))
-    articles = S.conform_articles(result.articles, with_text=False)
-    return replace(result, articles=articles)
+        if collector.kept:
+            def article_parts() -> Iterator[pd.DataFrame]:
+                # Started only once every table part is written: the events per article are known.
+                articles = io.articles_frame(collector.kept, collector.refused, events_found=tally.per_article)
+                yield from _article_parts(articles, texts)
+
+            io.write_outputs_in_parts(out_dir, tally.parts(merge_in_parts(mentions.in_merge_order())),
+                                      article_parts())
+    undated = sum(1 for a in collector.kept if a.published is None)
+    return BuildSummary(
+        inputs=len(collector.kept) + len(collector.refused), processed=len(collector.kept), undated=undated,
+        rejects=tuple(collector.refused), events=tally.events, mentions=tally.mentions,
+        event_types=dict(tally.types.most_common()), date_precisions=dict(tally.precisions.most_common()))

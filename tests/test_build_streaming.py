@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from data_prep import io, pipeline, schema, settings
+from data_prep.merge import merge_in_parts
 from data_prep.models import Article, Reject
 
 from .conftest import FIXTURES, SEEDS
@@ -50,13 +51,51 @@ def test_streamed_articles_parquet_is_written_in_parts(both_builds) -> None:
     assert parquet.metadata.num_row_groups == (kept + 1) // 2 + 1
 
 
-def test_streamed_result_has_the_articles_table_without_text(both_builds) -> None:
+def test_streamed_build_returns_counts_of_what_it_wrote(both_builds) -> None:
     in_memory, _, streamed, _ = both_builds
-    pd.testing.assert_frame_equal(streamed.events, in_memory.events)
-    pd.testing.assert_frame_equal(streamed.mentions, in_memory.mentions)
-    assert tuple(streamed.articles.columns) == schema.ARTICLE_COLUMNS
-    pd.testing.assert_frame_equal(streamed.articles, in_memory.articles[list(schema.ARTICLE_COLUMNS)])
-    assert streamed.rejects == in_memory.rejects
+    events, articles = in_memory.events, in_memory.articles
+    assert streamed == pipeline.BuildSummary(
+        inputs=len(articles), processed=in_memory.processed,
+        undated=int((articles[schema.STATUS] == schema.STATUS_UNDATED).sum()), rejects=in_memory.rejects,
+        events=len(events), mentions=len(in_memory.mentions),
+        event_types=events[schema.EVENT_TYPE].value_counts().to_dict(),
+        date_precisions=events[schema.DATE_PRECISION].value_counts().to_dict())
+    assert streamed.undated and streamed.events > 20  # the comparison covers undated articles and merges
+
+
+def test_streamed_tables_are_written_in_merge_parts(tmp_path: Path) -> None:
+    """A part size of one mention: the merge cuts between every pair of days no event spans."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "merge_in_parts", lambda ordered: merge_in_parts(ordered, part_size=1))
+        pipeline.build_to_folder([SEEDS, INPUTS], tmp_path / "parts")
+    pipeline.build_to_folder([SEEDS, INPUTS], tmp_path / "whole")
+    for expected, got in zip(io.load_outputs(tmp_path / "whole"), io.load_outputs(tmp_path / "parts")):
+        pd.testing.assert_frame_equal(got, expected)
+    assert pq.ParquetFile(tmp_path / "parts" / settings.EVENTS_PARQUET).metadata.num_row_groups > 5
+    assert (tmp_path / "parts" / settings.EVENTS_CSV).read_bytes() == (tmp_path / "whole" / settings.EVENTS_CSV).read_bytes()
+
+
+def test_mention_spool_gives_mentions_back_in_merge_order(tmp_path: Path) -> None:
+    from datetime import date
+
+    from data_prep.merge import merge_order
+    from data_prep.models import Event
+
+    def mention(mention_id: str, day: date | None) -> Event:
+        return Event(mention_id=mention_id, article_id="a", source_file="a.txt", event_type="Battles",
+                     sub_event_type="Armed clash", actor1=None, evidence="x", evidence_start=0, evidence_end=1,
+                     event_date=day)
+
+    added = [mention("m3", date(2023, 1, 2)), mention("z9", None), mention("m1", date(2023, 1, 1)),
+             mention("a0", None), mention("m2", date(2023, 1, 2))]
+    with io.MentionSpool(tmp_path) as spool:
+        spool.extend(added[:2])
+        spool.extend(added[2:])
+        assert spool.count == 5
+        back = list(spool.in_merge_order())
+    assert [m.mention_id for m in back] == ["m1", "m3", "m2", "a0", "z9"]
+    assert back == sorted(added, key=merge_order)  # the same order the in-memory merge sorts into
+    assert list(tmp_path.iterdir()) == []  # the spool file is gone
 
 
 def test_in_memory_texts_are_the_articles_texts(both_builds) -> None:

@@ -318,16 +318,16 @@ def test_a_failed_write_leaves_the_previous_tables(tmp_path: Path, monkeypatch: 
     (out / settings.REVIEWS_DB).write_bytes(b"review store")
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    calls: list[Path] = []
-    real = io._write_parquet
+    calls: list[pd.DataFrame] = []
+    real = io._TableWriter.write
 
-    def fail_on_second(frame: pd.DataFrame, path: Path) -> None:
-        calls.append(path)
+    def fail_on_second(writer: io._TableWriter, part: pd.DataFrame) -> None:
+        calls.append(part)
         if len(calls) == 2:  # events written, mentions fails
             raise OSError(28, "No space left on device")
-        real(frame, path)
+        real(writer, part)
 
-    monkeypatch.setattr(io, "_write_parquet", fail_on_second)
+    monkeypatch.setattr(io._TableWriter, "write", fail_on_second)
     changed = _events().assign(**{schema.EVENT_ID: ["x1", "x2"]})
     with pytest.raises(OSError, match="No space left on device"):
         io.write_outputs(out, changed, _mentions(), _articles(fixture_articles))

@@ -158,6 +158,28 @@ def test_bucketed_pairs_find_every_merge_that_comparing_all_pairs_finds(seed: in
     assert any(len(c) > 1 for c in found)  # the draw holds merges, so the comparison says something
 
 
+@pytest.mark.parametrize("part_size", [1, 7, 10**9])
+def test_merging_in_parts_gives_the_whole_tables(part_size: int) -> None:
+    import random
+
+    from data_prep.merge import merge_in_parts, merge_order
+
+    rng = random.Random(part_size)
+    days = [date(2023, 1, d) for d in (20, 21, 22, 24, 25)] + [None]
+    ms = [mention(f"art{rng.randrange(10)}", start=i, place=rng.choice([JENIN, JENIN_CAMP, NABLUS]),
+                  day=(day := rng.choice(days)), precision=S.PRECISION_APPROX if day else S.PRECISION_UNKNOWN)
+          for i in range(80)]
+    whole_events, whole_mentions = merge_mentions(ms)
+    parts = list(merge_in_parts(sorted(ms, key=merge_order), part_size=part_size))
+    events = pd.concat([e for e, _ in parts], ignore_index=True)
+    mentions = pd.concat([m for _, m in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(events, whole_events)
+    pd.testing.assert_frame_equal(mentions, whole_mentions)
+    assert (events[S.MENTION_COUNT] > 1).any()  # chains of approximate days cross the cuts' candidates
+    if part_size == 1:
+        assert len(parts) > 3  # cut wherever no merge crosses, including between undated mentions
+
+
 # --- end to end: two real-style wire stories about one raid, one about another town ---------------
 REUTERS = (
     "JENIN, West Bank (Reuters) - Israeli forces killed nine Palestinians in a raid on the Jenin refugee camp on "
