@@ -10,7 +10,8 @@ re-renders in <= 1 s on a 2-core machine, and the browser never receives more th
   reads it (io.load_table + prepare_events), the review columns laid on (an empty review store),
   per-option counts and filter options, the default view's kept rows and headline, and the default
   tab's figure (timeline) serialised to JSON (what st.plotly_chart sends). The counts and map
-  figures are timed too (they are drawn when their tab is opened).
+  figures are timed too (they are drawn when their tab is opened), and the article and outlet
+  indexes the page builds in the background once the first page is drawn.
 - "Filter change" = select_with_counts (the kept rows as positions + per-widget counts), the
   headline on the columns it reads, and each figure built on the columns it reads and serialised,
   on a fresh view each run (a column is taken once per view, as on the page). "1 tab" is filter +
@@ -78,6 +79,7 @@ FILTER_CHANGES: list[tuple[str, EventFilter]] = [
 
 
 TABS = ("timeline", "counts", "map")
+BACKGROUND = "list indexes (background, after)"  # dashboard.data.warm_up: not part of the first load
 FIGURES: dict[str, Callable[[Filtered], Any]] = {
     "timeline": lambda kept: charts.timeline_figure(kept.frame(charts.TIMELINE_COLUMNS), lane_by="Type"),
     "counts": lambda kept: charts.counts_figure(kept.frame(charts.COUNTS_COLUMNS), freq="W"),
@@ -126,14 +128,15 @@ def _first_load(data_dir: Path) -> tuple[Clock, dict[str, float]]:
         events = prepare_events(reviews.apply_state(machine, empty, reviews.ReviewState()).events)
     with clock.step("option counts + options"):
         filter_options(events, all_facet_value_counts(events, EventFilter()))
-    with clock.step("view + headline (+ list indexes)"):
-        indexes = _indexes(events)
-        kept, _ = select_with_counts(events, EventFilter())
-        _headline(kept, indexes)
+    with clock.step("view + headline"):
+        kept, _ = select_with_counts(events, EventFilter())  # every event: articles and outlets counted directly
+        metrics.headline(kept.frame((*metrics.HEADLINE_COLUMNS, schema.ARTICLE_IDS, schema.SOURCE)))
     mb: dict[str, float] = {}
     for tab in TABS:
         with clock.step(f"figure {tab}"):
             mb[tab] = len(FIGURES[tab](kept).to_json()) / MB
+    with clock.step(BACKGROUND):
+        _indexes(events)
     return clock, mb
 
 
@@ -170,7 +173,7 @@ def run(data_dir: Path, runs: int) -> dict[str, Any]:
     loads = [_first_load(data_dir) for _ in range(runs)]
     clocks = [c for c, _ in loads]
     steps, steps_cpu = _medians(clocks)
-    first = _total([_without(c, ("figure counts", "figure map")) for c in clocks])
+    first = _total([_without(c, ("figure counts", "figure map", BACKGROUND)) for c in clocks])
     results: dict[str, Any] = {
         "events": None,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "pandas": pd.__version__,
@@ -182,7 +185,7 @@ def run(data_dir: Path, runs: int) -> dict[str, Any]:
         "default_figures_mb": loads[-1][1],
         "first_load_s": first[0],
         "first_load_cpu_s": first[1],
-        "first_load_all_figures_s": _total(clocks)[0],
+        "first_load_all_figures_s": _total([_without(c, (BACKGROUND,)) for c in clocks])[0],
         "first_load_target_s": FIRST_LOAD_TARGET,
         "filter_changes": [],
         "filter_change_target_s": FILTER_CHANGE_TARGET,

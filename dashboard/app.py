@@ -283,7 +283,7 @@ def _bound_widget(widget: Callable[..., Any], canonical_key: str, *args: Any, **
 
 def _sidebar_data(tables: data.Tables | None, folder: Any) -> None:
     st.sidebar.caption("Data folder")
-    st.sidebar.code(str(folder), language=None)
+    st.sidebar.text(str(folder))  # plain text; st.code would make the first page load a 1.5 MB highlighter
     if tables is not None:
         st.sidebar.caption(f"{len(tables.events):,} events · input files and refusals: Articles tab")
     with st.sidebar.expander("Add articles", icon=":material/upload_file:", expanded=tables is None):
@@ -838,7 +838,7 @@ def main() -> None:
     with _timed("detail"):
         _detail(tables, built, in_view, reviews, reviewer)
     _sync_url(_current_view(f))
-    data.warm_up(built)
+    data.warm_up(tables)
     if reviews is not None:
         reviews.record_build()
 

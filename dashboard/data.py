@@ -21,9 +21,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Hashable, Sequence
+import time
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -115,6 +118,7 @@ def load(folder: Path) -> Built:
         data_prep.io.MissingOutputError: no complete table has been built there yet.
         data_prep.io.OutputError: a table file cannot be read.
     """
+    note_run()
     key = stamp(folder)
     missing = [name for name in TABLE_FILES if name not in {k[0] for k in key}]
     if missing:
@@ -178,35 +182,77 @@ def articles(built: Built | Tables) -> pd.DataFrame:
     return _articles(str(built.folder), built.stamp)
 
 
-_WARMED: set[tuple[str, Stamp]] = set()
-_WARM_LOCK = threading.Lock()
+QUIET_S = 3.0  # background work waits until no page run has started or ended for this long
+QUIET_LIMIT_S = 30.0  # ...but no longer than this
+_last_run = [time.monotonic()]
 
 
-def warm_up(built: Built | Tables) -> None:
-    """Read mentions, article texts and the name finders in the background, once per table version.
+def note_run() -> None:
+    """Called at the start and the end of every page run: background work waits for quiet."""
+    _last_run[0] = time.monotonic()
 
-    The first opened event then shows at once instead of waiting for them (seconds on a million events).
+
+def wait_for_quiet(limit: float = QUIET_LIMIT_S) -> None:
+    """Sleep until no page run has started or ended for QUIET_S seconds (at most `limit` seconds).
+
+    When a run ends the browser is still drawing what it sent, and an analyst's next click follows:
+    on a 2-core machine, reading a million mentions at that moment delayed the first page by
+    1.5-2.5 s and the first filter changes by as much (benchmarks/README.md, bench_app).
     """
-    key = (str(built.folder), built.stamp)
+    deadline = time.monotonic() + limit
+    while (now := time.monotonic()) < deadline:
+        quiet = now - _last_run[0]
+        if quiet >= QUIET_S:
+            return
+        time.sleep(min(QUIET_S - quiet, deadline - now))
+
+
+def in_background(name: str, fn: Callable[..., None], *args: Any) -> None:
+    """Run `fn(*args)` in a daemon thread once the page is quiet (`wait_for_quiet`)."""
+    def run() -> None:
+        wait_for_quiet()
+        fn(*args)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+
+
+_WARMED: set[Hashable] = set()
+_WARM_LOCK = threading.Lock()
+LIST_COLUMNS: tuple[str, ...] = (schema.ARTICLE_IDS, schema.SOURCE)  # counted in the headline via an ItemIndex
+
+
+def warm_up(tables: Tables) -> None:
+    """Once the page is drawn, in the background, once per table version: build the article and
+    outlet indexes (the first filter change then counts them in milliseconds), then read the
+    mentions, article texts and name finders (the first opened event shows at once instead of
+    waiting for them: seconds on a million events).
+    """
+    note_run()
+    key = (str(tables.folder), tables.stamp, tables.version.of(LIST_COLUMNS))
     with _WARM_LOCK:
         if key in _WARMED:
             return
         _WARMED.add(key)
-    threading.Thread(target=_warm, args=key, name="dashboard-warm-up", daemon=True).start()
+    in_background("dashboard-warm-up", _warm, tables)
 
 
-def _warm(folder: str, key: Stamp) -> None:
+def _warm(tables: Tables) -> None:
+    folder = str(tables.folder)
+    steps: list[Callable[[], Any]] = [
+        *(partial(_items, tables.version.of([c]), c, tables.events) for c in LIST_COLUMNS),
+        partial(_mentions, folder, tables.stamp), partial(_articles, folder, tables.stamp), matchers,
+    ]
     try:
-        _mentions(folder, key)
-        _articles(folder, key)
-        matchers()
+        for step in steps:
+            wait_for_quiet()  # each step again: an analyst may be clicking meanwhile
+            step()
     except Exception:  # noqa: BLE001 - the page reads them again, and reports, when it needs them
         LOGGER.warning("background read of %s failed", folder, exc_info=True)
 
 
 def forget() -> None:
     """Drop cached tables (after this process rewrote the folder)."""
-    for fn in (_load, _shown, _option_counts, _mentions, _articles, _view, _kept, _items, _headline, _timeline,
+    for fn in (_load, _shown, _option_counts, _mentions, _articles, _view, _kept, _count, _items, _headline, _timeline,
                _counts, _map, _table_rows, _export_name):
         fn.clear()
 
@@ -222,8 +268,7 @@ def _view(key: TablesKey, f: EventFilter, _tables: Tables) -> View:
     rows_key = (version.of(filters.columns_read(f)), f)
     positions, counts = _kept(rows_key, f, _tables.events)
     filtered = filters.Filtered(_tables.events, positions)
-    articles = metrics.count_items(_items(version.of([schema.ARTICLE_IDS]), schema.ARTICLE_IDS, _tables.events), positions)
-    outlets = metrics.count_items(_items(version.of([schema.SOURCE]), schema.SOURCE, _tables.events), positions)
+    articles, outlets = (_count(rows_key, version.of([column]), column, filtered) for column in LIST_COLUMNS)
     headline = _headline(rows_key, version.of(metrics.HEADLINE_COLUMNS), articles, outlets, filtered)
     return View(filtered, counts, headline, rows_key)
 
@@ -234,9 +279,19 @@ def _kept(rows_key: Hashable, f: EventFilter, _events: pd.DataFrame) -> tuple[np
     return kept.positions, counts
 
 
+@st.cache_resource(max_entries=2 * VIEWS_KEPT, show_spinner=False)
+def _count(rows_key: Hashable, token: Hashable, column: str, _filtered: filters.Filtered) -> int:
+    """Distinct articles or outlets of a view (most of the headline's cost; decisions rarely change them)."""
+    if _filtered.positions is None:
+        # Every event (the first page): one pass over the column costs less than building the index,
+        # which warm_up builds in the background for the filter changes to come.
+        frame = _filtered.frame([column])
+        return metrics.article_count(frame) if column == schema.ARTICLE_IDS else metrics.outlet_count(frame)
+    return metrics.count_items(_items(token, column, _filtered.events), _filtered.positions)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _items(token: Hashable, column: str, _events: pd.DataFrame) -> metrics.ItemIndex:
-    # Counting distinct articles and outlets was most of the headline's cost; decisions rarely change them.
     return metrics.item_index(_events[column], few_cells=column == schema.SOURCE)
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import data
 from dashboard.evidence import escape_markdown
 from data_prep import reviews as rv
 from data_prep import schema as S
@@ -92,7 +93,8 @@ _RECORD_LOCK = threading.Lock()
 def _record_build(path: str, data_key: Hashable, events: pd.DataFrame) -> None:
     """Record a build's events for "changed since", once per data version, in the background.
 
-    Hashing a million rows takes about a second: the page does not wait for it. "Changed since"
+    Hashing a million rows takes about a second: the page does not wait for it, and it starts once
+    the browser has drawn the page (data.in_background). "Changed since"
     compares with the build in force at the chosen moment, which never is the one being recorded.
     """
     with _RECORD_LOCK:
@@ -106,7 +108,7 @@ def _record_build(path: str, data_key: Hashable, events: pd.DataFrame) -> None:
         except (sqlite3.Error, OSError, rv.ReviewStoreError):
             LOGGER.exception("could not record the build for 'changed since'")
 
-    threading.Thread(target=record, name="review-record-build", daemon=True).start()
+    data.in_background("review-record-build", record)
 
 
 # Both keyed by the store's version token (read on every run by the caller): a decision by anyone
@@ -503,8 +505,6 @@ def _status_line(row: Mapping[str, Any]) -> str:
 def _known_names() -> tuple[list[str], Any]:
     """Canonical actor names and the gazetteer (the pipeline's own, cached by the page's data module)."""
     try:
-        from dashboard import data
-
         actors, gazetteer = data.matchers()
         return list(actors.canonical_names()), (actors, gazetteer)
     except Exception:  # noqa: BLE001 - the panel still works with names from the table

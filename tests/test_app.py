@@ -545,3 +545,25 @@ def test_a_saved_toll_reaches_the_headline_the_timeline_and_the_pick_lists(
     now = dict(o.rsplit(" (", 1) for o in multiselect(at, "Event type").options)
     assert int(now["Battles"].rstrip(")")) == int(types["Battles"].rstrip(")")) - 1
     assert int(now["Violence against civilians"].rstrip(")")) == int(types.get("Violence against civilians", "0)").rstrip(")")) + 1
+
+
+def test_background_work_waits_for_a_quiet_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from dashboard import data
+
+    monkeypatch.setattr(data, "QUIET_S", 0.3)
+    data.note_run()  # a page run just ended
+    done: list[float] = []
+    start = time.monotonic()
+    data.in_background("test-background", lambda: done.append(time.monotonic() - start))
+    time.sleep(0.15)
+    data.note_run()  # another run: the quiet period starts again
+    for thread in [t for t in threading.enumerate() if t.name == "test-background"]:
+        thread.join(5)
+    assert done and done[0] >= 0.45
+    data.note_run()
+    start = time.monotonic()
+    data.wait_for_quiet(limit=0.05)  # never longer than the limit
+    assert 0.05 <= time.monotonic() - start < 0.25
