@@ -439,44 +439,71 @@ class TextSpool:
         self.close()
 
 
-class MentionSpool:
-    """Mentions parked in a temporary SQLite file and read back in the merge's order.
+class BuildSpool:
+    """What a folder build keeps of each article besides its text, parked in a temporary SQLite
+    file: the article's record, its mentions, and later how many events it tells.
 
     The merge across articles needs a corpus's mentions sorted by day, not all in memory at once:
-    SQLite sorts on disk. The rows are pickles of our own Event objects, written and read by this
-    one build (never a file from elsewhere). The file is deleted when the spool is closed.
+    SQLite sorts on disk. Records and mentions are pickles of our own objects, written and read by
+    this one build (never a file from elsewhere). The file is deleted when the spool is closed.
     """
 
     def __init__(self, folder: PathLike | None = None) -> None:
-        handle, name = tempfile.mkstemp(prefix=".mentions.", suffix=".sqlite", dir=folder)
+        handle, name = tempfile.mkstemp(prefix=".build.", suffix=".sqlite", dir=folder)
         os.close(handle)
         self._path = Path(name)
         self._db = sqlite3.connect(self._path)
         # Scratch data: no journal, no syncing (a crash loses a build that is redone anyway).
-        self._db.execute("PRAGMA journal_mode = OFF")
-        self._db.execute("PRAGMA synchronous = OFF")
-        self._db.execute("CREATE TABLE mention (seq INTEGER PRIMARY KEY, day INTEGER, mention_id TEXT, event BLOB)")
-        self.count = 0
+        self._db.executescript("""
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE seen (article_id TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TABLE article (seq INTEGER PRIMARY KEY, article_id TEXT UNIQUE, events INTEGER DEFAULT 0,
+                                  record BLOB);
+            CREATE TABLE mention (seq INTEGER PRIMARY KEY, day INTEGER, mention_id TEXT, event BLOB);
+        """)
+        self.articles_kept = self.articles_undated = self.mentions = 0
 
-    def extend(self, mentions: Iterable[Event]) -> None:
+    def first_sight(self, article_id: str) -> bool:
+        """True the first time an article id is offered, False for a later copy of the same text."""
+        return self._db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (article_id,)).rowcount == 1
+
+    def add_article(self, article: Article) -> None:
+        """An article's record (its text is kept elsewhere), in reading order."""
+        self._db.execute("INSERT INTO article (article_id, record) VALUES (?, ?)",
+                         (article.article_id, pickle.dumps(article, pickle.HIGHEST_PROTOCOL)))
+        self.articles_kept += 1
+        self.articles_undated += article.published is None
+
+    def add_mentions(self, mentions: Iterable[Event]) -> None:
         rows = [(m.event_date.toordinal() if m.event_date else None, m.mention_id,
                  pickle.dumps(m, pickle.HIGHEST_PROTOCOL)) for m in mentions]
         self._db.executemany("INSERT INTO mention (day, mention_id, event) VALUES (?, ?, ?)", rows)
-        self.count += len(rows)
+        self.mentions += len(rows)
 
-    def in_merge_order(self) -> Iterator[Event]:
+    def mentions_in_merge_order(self) -> Iterator[Event]:
         """The mentions in merge.merge_order: by day in the order added, then the undated by id."""
-        self._db.commit()
         rows = self._db.execute("SELECT event FROM mention ORDER BY day IS NULL, day, "
                                 "CASE WHEN day IS NULL THEN mention_id END, seq")
         for (blob,) in rows:
-            yield pickle.loads(blob)  # noqa: S301 - written by extend() above, in this process
+            yield pickle.loads(blob)  # noqa: S301 - written by add_mentions, in this process
+
+    def count_events(self, per_article: Mapping[str, int]) -> None:
+        """Add events found to the articles' counts."""
+        self._db.executemany("UPDATE article SET events = events + ? WHERE article_id = ?",
+                             [(n, article_id) for article_id, n in per_article.items()])
+
+    def articles(self, size: int) -> Iterator[list[tuple[Article, int]]]:
+        """(record, events found) of every article kept, in reading order, `size` at a time."""
+        rows = self._db.execute("SELECT record, events FROM article ORDER BY seq")
+        while batch := rows.fetchmany(size):
+            yield [(pickle.loads(blob), events) for blob, events in batch]  # noqa: S301 - see above
 
     def close(self) -> None:
         self._db.close()
         self._path.unlink(missing_ok=True)
 
-    def __enter__(self) -> "MentionSpool":
+    def __enter__(self) -> "BuildSpool":
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -83,35 +83,65 @@ class _ArrowTexts:
         return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
 
 
-class _Collector:
-    """What a build keeps while articles stream through extraction."""
+class _MemoryStore:
+    """Where the library builds keep each article: records and mentions in lists, texts in Arrow."""
 
-    def __init__(self, keep_text: Callable[[str], None],
-                 keep_mentions: Callable[[list[Event]], None] | None = None) -> None:
-        self._actors, self._gazetteer = ActorDictionary.load(), Gazetteer.load()
-        self._keep_text = keep_text
-        self.kept: list[Article] = []  # without their text: it went to keep_text
-        self.read_rejects: list[Reject] = []
-        self.build_rejects: list[Reject] = []
-        self.mentions: list[Event] = []  # unless keep_mentions takes them
-        self._keep_mentions = keep_mentions or self.mentions.extend
+    def __init__(self) -> None:
+        self.texts = _ArrowTexts()
+        self.kept: list[Article] = []  # without their text
+        self.mentions: list[Event] = []
         self._seen: set[str] = set()
 
+    def first_sight(self, article_id: str) -> bool:
+        """True the first time an article id is offered, False for a later copy of the same text."""
+        if article_id in self._seen:
+            return False
+        self._seen.add(article_id)
+        return True
+
+    def keep(self, article: Article, mentions: list[Event]) -> None:
+        self.texts.append(article.text)
+        self.kept.append(replace(article, text=""))
+        self.mentions.extend(mentions)
+
+
+class _SpoolStore:
+    """Where the folder build keeps each article: texts in a TextSpool, records and mentions in a
+    BuildSpool, so that nothing kept grows in memory with the corpus."""
+
+    def __init__(self, texts: io.TextSpool, spool: io.BuildSpool) -> None:
+        self.texts, self.spool = texts, spool
+
+    def first_sight(self, article_id: str) -> bool:
+        return self.spool.first_sight(article_id)
+
+    def keep(self, article: Article, mentions: list[Event]) -> None:
+        self.texts.append(article.text)
+        self.spool.add_article(replace(article, text=""))
+        self.spool.add_mentions(mentions)
+
+
+class _Collector:
+    """Extracts the articles of a build one by one, keeps them in a store, and lists refusals."""
+
+    def __init__(self, store: _MemoryStore | _SpoolStore) -> None:
+        self._actors, self._gazetteer = ActorDictionary.load(), Gazetteer.load()
+        self.store = store
+        self.read_rejects: list[Reject] = []
+        self.build_rejects: list[Reject] = []
+
     def add(self, article: Article) -> None:
-        if article.article_id in self._seen:
+        if not self.store.first_sight(article.article_id):
             self.build_rejects.append(
                 Reject(article.file, f"same text as an article already read (id {article.article_id})"))
             return
-        self._seen.add(article.article_id)
         try:
             found = extract_events(article, self._actors, self._gazetteer)
         except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
             LOGGER.exception("extraction failed for %s", article.file)
             self.build_rejects.append(Reject(article.file, f"extraction failed: {type(error).__name__}: {error}"))
             return
-        self._keep_text(article.text)
-        self.kept.append(replace(article, text=""))
-        self._keep_mentions(found)
+        self.store.keep(article, found)
 
     def add_item(self, item: Article | Reject) -> None:
         """An item of io.iter_articles: an article to extract, or an input that could not be read."""
@@ -125,16 +155,19 @@ class _Collector:
     def refused(self) -> list[Reject]:
         return self.read_rejects + self.build_rejects
 
-    def result(self) -> BuildResult:
-        """Merged events and mentions, and the articles table with an empty text column."""
-        events, mention_table = merge_mentions(self.mentions)
-        articles = io.articles_frame(self.kept, self.refused, events_found=_events_per_article(events))
-        return BuildResult(events, mention_table, articles, tuple(self.refused))
+
+def _in_memory_result(collector: _Collector, store: _MemoryStore) -> BuildResult:
+    """Merged events and mentions, and the articles table with its texts."""
+    events, mention_table = merge_mentions(store.mentions)
+    articles = io.articles_frame(store.kept, collector.refused, events_found=_events_per_article(events))
+    texts = store.texts.column(missing=len(collector.refused))
+    articles = articles.assign(**{S.TEXT: pd.Series(texts, index=articles.index)})
+    return BuildResult(events, mention_table, articles, tuple(collector.refused))
 
 
-def _events_per_article(events: pd.DataFrame, counts: Counter[str] | None = None) -> Counter[str]:
-    """How many events each article tells (added to `counts` when given)."""
-    counts = Counter() if counts is None else counts
+def _events_per_article(events: pd.DataFrame) -> Counter[str]:
+    """How many events each article tells."""
+    counts: Counter[str] = Counter()
     for ids in events[S.ARTICLE_IDS].dropna():
         counts.update(ids.split(S.LIST_SEPARATOR))
     return counts
@@ -155,28 +188,23 @@ class BuildSummary:
 
 
 class _Tally:
-    """Counts of the tables written part by part, for the summary and the articles table."""
+    """Counts of the tables written part by part, for the summary."""
 
     def __init__(self) -> None:
         self.events = self.mentions = 0
         self.types: Counter[str] = Counter()
         self.precisions: Counter[str] = Counter()
-        self.per_article: Counter[str] = Counter()
 
-    def parts(self, parts: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    def parts(self, parts: Iterable[tuple[pd.DataFrame, pd.DataFrame]],
+              count_events: Callable[[Counter[str]], None]) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        """The parts, counted as they pass; `count_events` gets each part's events per article."""
         for events, mentions in parts:
             self.events += len(events)
             self.mentions += len(mentions)
             self.types.update(events[S.EVENT_TYPE].dropna())
             self.precisions.update(events[S.DATE_PRECISION].dropna())
-            _events_per_article(events, self.per_article)
+            count_events(_events_per_article(events))
             yield events, mentions
-
-
-def _with_arrow_texts(result: BuildResult, texts: _ArrowTexts) -> BuildResult:
-    column = texts.column(missing=len(result.rejects))
-    articles = result.articles.assign(**{S.TEXT: pd.Series(column, index=result.articles.index)})
-    return replace(result, articles=articles)
 
 
 def _listed(paths: Iterable[str | Path] | str | Path) -> list[str | Path]:
@@ -199,13 +227,13 @@ def build_from_articles(articles: Iterable[Article], rejects: Iterable[Reject] =
         rejects: inputs already refused, carried into the articles table.
         progress: show a progress bar on stderr.
     """
-    texts = _ArrowTexts()
-    collector = _Collector(texts.append)
+    store = _MemoryStore()
+    collector = _Collector(store)
     collector.read_rejects.extend(rejects)
     total = len(articles) if isinstance(articles, (list, tuple)) else None
     for article in _progress(articles, progress, total):
         collector.add(article)
-    return _with_arrow_texts(collector.result(), texts)
+    return _in_memory_result(collector, store)
 
 
 def build_event_table(paths: Iterable[str | Path] | str | Path, progress: bool = False) -> BuildResult:
@@ -216,23 +244,21 @@ def build_event_table(paths: Iterable[str | Path] | str | Path, progress: bool =
     `build_to_folder`.
     """
     paths = _listed(paths)
-    texts = _ArrowTexts()
-    collector = _Collector(texts.append)
+    store = _MemoryStore()
+    collector = _Collector(store)
     for item in _progress(io.iter_articles(paths), progress, _total(paths) if progress else None):
         collector.add_item(item)
-    return _with_arrow_texts(collector.result(), texts)
+    return _in_memory_result(collector, store)
 
 
-def _article_parts(articles: pd.DataFrame, spool: io.TextSpool) -> Iterator[pd.DataFrame]:
-    """The articles table with its texts, TEXT_BATCH rows at a time: kept articles first (in spool
-    order), then the rejected inputs' rows, which have no text."""
-    position = 0
-    for texts in spool.batches(TEXT_BATCH):
-        part = articles.iloc[position: position + len(texts)]
-        yield part.assign(**{S.TEXT: pd.Series(texts, index=part.index, dtype="string")})
-        position += len(texts)
-    if position < len(articles):
-        yield articles.iloc[position:].assign(**{S.TEXT: None})
+def _article_parts(spool: io.BuildSpool, texts: io.TextSpool, rejects: list[Reject]) -> Iterator[pd.DataFrame]:
+    """The articles table with its texts, TEXT_BATCH rows at a time: kept articles first (in the
+    order read, with their events counted), then the rejected inputs' rows, which have no text."""
+    for records, batch in zip(spool.articles(TEXT_BATCH), texts.batches(TEXT_BATCH)):
+        articles = [replace(article, text=text) for (article, _), text in zip(records, batch)]
+        yield io.articles_frame(articles, events_found={a.article_id: n for a, n in records})
+    if rejects:
+        yield io.articles_frame([], rejects)
 
 
 def build_to_folder(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
@@ -248,20 +274,16 @@ def build_to_folder(paths: Iterable[str | Path] | str | Path, out_dir: str | Pat
     paths, out_dir = _listed(paths), Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tally = _Tally()
-    with io.TextSpool(out_dir.parent) as texts, io.MentionSpool(out_dir.parent) as mentions:
-        collector = _Collector(texts.append, mentions.extend)
+    with io.TextSpool(out_dir.parent) as texts, io.BuildSpool(out_dir.parent) as spool:
+        collector = _Collector(_SpoolStore(texts, spool))
         for item in _progress(io.iter_articles(paths), progress, _total(paths) if progress else None):
             collector.add_item(item)
-        if collector.kept:
-            def article_parts() -> Iterator[pd.DataFrame]:
-                # Started only once every table part is written: the events per article are known.
-                articles = io.articles_frame(collector.kept, collector.refused, events_found=tally.per_article)
-                yield from _article_parts(articles, texts)
-
-            io.write_outputs_in_parts(out_dir, tally.parts(merge_in_parts(mentions.in_merge_order())),
-                                      article_parts())
-    undated = sum(1 for a in collector.kept if a.published is None)
-    return BuildSummary(
-        inputs=len(collector.kept) + len(collector.refused), processed=len(collector.kept), undated=undated,
-        rejects=tuple(collector.refused), events=tally.events, mentions=tally.mentions,
-        event_types=dict(tally.types.most_common()), date_precisions=dict(tally.precisions.most_common()))
+        if spool.articles_kept:
+            # Article parts are started only once every table part is written: events are counted.
+            tables = tally.parts(merge_in_parts(spool.mentions_in_merge_order()), spool.count_events)
+            io.write_outputs_in_parts(out_dir, tables, _article_parts(spool, texts, collector.refused))
+        return BuildSummary(
+            inputs=spool.articles_kept + len(collector.refused), processed=spool.articles_kept,
+            undated=spool.articles_undated, rejects=tuple(collector.refused), events=tally.events,
+            mentions=tally.mentions, event_types=dict(tally.types.most_common()),
+            date_precisions=dict(tally.precisions.most_common()))

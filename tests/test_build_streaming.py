@@ -75,7 +75,7 @@ def test_streamed_tables_are_written_in_merge_parts(tmp_path: Path) -> None:
     assert (tmp_path / "parts" / settings.EVENTS_CSV).read_bytes() == (tmp_path / "whole" / settings.EVENTS_CSV).read_bytes()
 
 
-def test_mention_spool_gives_mentions_back_in_merge_order(tmp_path: Path) -> None:
+def test_build_spool_gives_mentions_back_in_merge_order(tmp_path: Path) -> None:
     from datetime import date
 
     from data_prep.merge import merge_order
@@ -88,11 +88,11 @@ def test_mention_spool_gives_mentions_back_in_merge_order(tmp_path: Path) -> Non
 
     added = [mention("m3", date(2023, 1, 2)), mention("z9", None), mention("m1", date(2023, 1, 1)),
              mention("a0", None), mention("m2", date(2023, 1, 2))]
-    with io.MentionSpool(tmp_path) as spool:
-        spool.extend(added[:2])
-        spool.extend(added[2:])
-        assert spool.count == 5
-        back = list(spool.in_merge_order())
+    with io.BuildSpool(tmp_path) as spool:
+        spool.add_mentions(added[:2])
+        spool.add_mentions(added[2:])
+        assert spool.mentions == 5
+        back = list(spool.mentions_in_merge_order())
     assert [m.mention_id for m in back] == ["m1", "m3", "m2", "a0", "z9"]
     assert back == sorted(added, key=merge_order)  # the same order the in-memory merge sorts into
     assert list(tmp_path.iterdir()) == []  # the spool file is gone
@@ -157,6 +157,22 @@ def test_no_parts_write_an_empty_articles_table(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(TABLE_FILES)
     _, _, articles = io.load_outputs(tmp_path)
     assert articles.empty and tuple(articles.columns) == schema.ARTICLE_TEXT_COLUMNS
+
+
+def test_build_spool_keeps_articles_in_order_with_their_event_counts(tmp_path: Path) -> None:
+    from datetime import date
+
+    with io.BuildSpool(tmp_path) as spool:
+        assert spool.first_sight("a1") and spool.first_sight("a2") and spool.first_sight("a3")
+        assert not spool.first_sight("a1")  # a second copy of the same text
+        spool.add_article(Article("a2", "two.txt", "", published=date(2023, 1, 27)))
+        spool.add_article(Article("a1", "one.txt", ""))
+        spool.add_article(Article("a3", "three.txt", ""))
+        spool.count_events({"a1": 2, "a3": 1})
+        spool.count_events({"a1": 1})
+        batches = [[(a.file, n) for a, n in batch] for batch in spool.articles(2)]
+        assert (spool.articles_kept, spool.articles_undated) == (3, 2)
+    assert batches == [[("two.txt", 0), ("one.txt", 3)], [("three.txt", 1)]]
 
 
 def test_text_spool_gives_texts_back_in_order(tmp_path: Path) -> None:
