@@ -49,6 +49,7 @@ from .schema import (
     PRECISION_RANGE,
     PRECISION_UNKNOWN,
 )
+from .word_starts import literal_trie
 
 LOGGER = logging.getLogger(__name__)
 
@@ -673,7 +674,7 @@ _KIND_OF_WORD: dict[str, str] = {
     **{m: "month" for m in MONTHS},
 }
 # Run on the lower-cased text: a plain alternation there is three times faster than (?i).
-_ANCHOR_WORD = re.compile(r"\b(?:" + "|".join(sorted(_KIND_OF_WORD, key=len, reverse=True)) + r")\b")
+_ANCHOR_WORD = re.compile(r"\b" + literal_trie(set(_KIND_OF_WORD)) + r"\b")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _HAS_DIGIT = re.compile(r"\d")
 _DIGIT_ANCHORS = {

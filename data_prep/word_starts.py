@@ -28,6 +28,22 @@ def trie_pattern(words: set[str]) -> str:
     return "(?:" + "|".join(branches) + ")"
 
 
+def literal_trie(words: set[str]) -> str:
+    """The alternation of `words`, longest first, written as a character trie: the same matches
+    (a longer word is tried before a shorter one it starts with), one character test per step
+    instead of one try per word."""
+    branches = []
+    for first in sorted({w[:1] for w in words if w}):
+        rest = {w[1:] for w in words if w[:1] == first}
+        ends_here = "" in rest
+        rest.discard("")
+        body = (literal_trie(rest) if len(rest) > 1 else re.escape(rest.pop())) if rest else ""
+        if body and ends_here:
+            body = f"(?:{body})?"
+        branches.append(re.escape(first) + body)
+    return "(?:" + "|".join(branches) + ")"
+
+
 _Strings = set[tuple[str, bool]]  # (start of a match, whether anything unknown may follow it)
 
 

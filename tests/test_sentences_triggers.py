@@ -87,3 +87,16 @@ def test_a_space_in_a_character_class_stays_a_space() -> None:
     assert not pattern.fullmatch('air\tstrike on')  # inside the class only a space or hyphen
     escaped = re.compile(_spaces_as_separators(r"a\[ b"))
     assert escaped.fullmatch('a[ "b') and not escaped.fullmatch("a[b")
+
+
+@pytest.mark.parametrize("text", ["weekend weeks week", "day days daytime", "a mayday in may", "aprils april apr"])
+def test_literal_trie_matches_what_the_longest_first_alternation_matches(text: str) -> None:
+    import re
+
+    from data_prep.word_starts import literal_trie
+
+    words = {"week", "weeks", "weekend", "day", "days", "may", "apr", "april"}
+    flat = re.compile(r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b")
+    trie = re.compile(r"\b" + literal_trie(words) + r"\b")
+    assert [m.group() for m in trie.finditer(text)] == [m.group() for m in flat.finditer(text)]
+    assert trie.findall(text)  # every line holds a word of the set
