@@ -18,6 +18,7 @@ from typing import Any, Iterable, Sequence
 import yaml
 
 from . import settings, yaml_files
+from .word_starts import prefixes
 from .models import Actor
 from .places import strip_accents
 
@@ -132,20 +133,45 @@ def _trie_regex(names: Iterable[str], fold_case: bool = False) -> str:
 
 
 def _dispatch(branches: list[str]) -> str:
-    """The branches, with each run that opens with the same plain character behind a look-ahead for it.
+    """The branches, with each run that opens with the same plain character behind a look-ahead
+    for it, and the runs behind a binary tree of look-aheads for character sets.
 
-    At a word start the engine then tests one character per run instead of trying every first
-    word of the dictionary in turn (~4x faster on news text); the order and the matches are the
-    same, since the look-ahead tests the character the run's branches begin with.
+    At a word start the engine then tests a few characters instead of trying every first word of
+    the dictionary in turn; the order and the matches are the same, since the look-aheads test the
+    character the branches begin with and runs for different characters exclude each other.
     """
     out: list[str] = []
+    runs: list[tuple[str, list[str]]] = []
     for first, run in itertools.groupby(branches, key=lambda b: b[0] if b[:1].isalnum() else None):
         group = list(run)
-        if first is None or len(group) == 1:
-            out.extend(group)
+        if first is None:
+            # A branch that opens with a group (the Arabic article forms) keeps its place: the
+            # runs after it come after it; a look-ahead for its first letters spares the others.
+            if runs:
+                out.append(_run_tree(runs))
+                runs = []
+            out.extend(_guarded(branch) for branch in group)
         else:
-            out.append(f"(?={first})(?:{'|'.join(group)})")
+            runs.append((first, group))
+    if runs:
+        out.append(_run_tree(runs))
     return "|".join(out)
+
+
+def _guarded(branch: str) -> str:
+    letters = prefixes(branch, length=1)
+    if not letters or not all(len(x) == 1 and x.isalnum() for x in letters):
+        return branch
+    return f"(?=[{''.join(sorted(re.escape(x) for x in letters))}]){branch}"
+
+
+def _run_tree(runs: list[tuple[str, list[str]]]) -> str:
+    if len(runs) <= 3:
+        return "|".join(group[0] if len(group) == 1 else f"(?={re.escape(first)})(?:{'|'.join(group)})"
+                        for first, group in runs)
+    middle = len(runs) // 2
+    left = "".join(re.escape(first) for first, _ in runs[:middle])
+    return f"(?=[{left}])(?:{_run_tree(runs[:middle])})|{_run_tree(runs[middle:])}"
 
 
 class ActorDictionary:
