@@ -67,3 +67,9 @@ def test_each_figure_keeps_its_own_claimant() -> None:
 )
 def test_find_claimant(text: str, expected: str | None) -> None:
     assert find_claimant(text) == expected
+
+
+def test_a_qualifier_inside_a_word_is_no_qualifier() -> None:
+    """"Moreover" ends in "over": the figure is 5, not "over 5" (a minimum)."""
+    [figure] = find_casualties("Moreover 5 people were killed in the strike.")
+    assert (figure.count, figure.minimum, figure.text) == (5, False, "5 people were killed")
