@@ -3,8 +3,9 @@
 With no DATA_DIR (and no $EVENTS_DATA) the table is data/seeds, built from seeds/ whenever it is
 missing or older than the seed files or the preparation code and rules (data_prep/). A DATA_DIR
 of your own is served as it is, unless `--inputs` names what to build it from.
-The dashboard runs as `python -m streamlit run dashboard/app.py` from the repository root, so
-`dashboard` and `data_prep` import as packages, on 127.0.0.1:8501 unless told otherwise.
+The dashboard runs as `python -m streamlit run dashboard/serve.py` from the repository root (the
+page of dashboard/app.py, with the default view prepared as the server starts), so `dashboard` and
+`data_prep` import as packages, on 127.0.0.1:8501 unless told otherwise.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from data_prep import cli, io, settings
 
 LOGGER = logging.getLogger("dashboard")
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parent / "serve.py"  # app.py's page, started ahead of the first browser
 REPO_DIR = settings.REPO_DIR
 PREP_CODE = settings.PACKAGE_DIR  # a change of rules or code makes the seeds' table stale too
 

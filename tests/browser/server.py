@@ -55,9 +55,9 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = ST
 
 @contextlib.contextmanager
 def serve(data_dir: Path, log: Path) -> Iterator[str]:
-    """Run `python -m streamlit run dashboard/app.py` on a free port; yields its base URL."""
+    """Run `python -m streamlit run dashboard/serve.py` (as `make run` does) on a free port; yields its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard/serve.py",
                "--server.port", str(port), "--server.headless", "true"]
     env = {**os.environ, "EVENTS_DATA": str(data_dir)}
     with log.open("wb") as out:
