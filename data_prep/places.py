@@ -147,7 +147,9 @@ def fold_word(word: str) -> str:
     iy -> i, y after a consonant -> i, a final h after a vowel dropped ("Rafah" = "Rafa"),
     and every Arabic article form -> "al".
     """
-    w = strip_accents(word).casefold().translate(_APOSTROPHES)
+    # Most words are plain ASCII: no accents to strip, and lower() is casefold() there.
+    w = word.lower() if word.isascii() else strip_accents(word).casefold()
+    w = w.translate(_APOSTROPHES)
     if w in _PARTICLES:
         return _ARTICLE
     w = w.replace("ou", "u").replace("oo", "u")
@@ -155,7 +157,8 @@ def fold_word(word: str) -> str:
     w = w.replace("q", "k")
     w = _DIPHTHONG_RE.sub("e", w)
     w = w.replace("iy", "i")
-    w = _CONSONANT_Y_RE.sub("i", w)
+    if "y" in w:
+        w = _CONSONANT_Y_RE.sub("i", w)
     w = _DOUBLE_RE.sub(r"\1", w)
     if len(w) > 3 and w.endswith("h") and w[-2] in _VOWELS:
         w = w[:-1]
