@@ -3,7 +3,7 @@
     python benchmarks/generate_events.py --events 1000000          # once: benchmarks/out/events_1m
     python benchmarks/bench_app.py [--data DIR] [--runs 3] [--log FILE]
 
-Each run starts `python -m streamlit run dashboard/app.py` (as `make run` does) on a temporary copy
+Each run starts `python -m streamlit run dashboard/serve.py` (as `make run` does) on a temporary copy
 of the folder (the table files linked, the review store copied, so decisions saved here never
 reach the folder), opens it in Debian's Chromium and times, from the action to the end of the
 Streamlit run it causes (the page's own `data-test-script-state`) plus the drawing of the chart:

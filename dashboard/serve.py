@@ -6,7 +6,8 @@ Streamlit runs the page's script only when a browser connects, so a fresh server
 million events only then, while the analyst waited (two to three seconds). Here the server's
 lifespan hook starts that work in a thread at start-up: the table, the review decisions applied,
 the filter options, the default view and its timeline go into the page's caches, and the first
-browser finds them ready (or waits only for the rest). `python -m streamlit run dashboard/app.py`
+browser finds them ready (or waits only for the rest); then, while no page runs, the background
+reads of data.warm_up (indexes, mentions, article texts). `python -m streamlit run dashboard/app.py`
 still serves the same page, without the head start.
 """
 from __future__ import annotations
@@ -43,6 +44,7 @@ def prepare_default_view(folder: Path) -> None:
     data.view(tables, EventFilter())
     data.timeline(tables, EventFilter(), state.DEFAULT_LANE, ())
     LOGGER.info("default view of %s prepared", folder)
+    data.warm_up(tables)  # then, while no page runs, what filter changes and opened events need
 
 
 def _prepare() -> None:
