@@ -11,7 +11,9 @@ Streamlit run it causes (the page's own `data-test-script-state`) plus the drawi
 - a second analyst opening the page (the table is cached);
 - filter changes through the widgets, tab switches and a click on the timeline (target <= 1 s),
   timed from the act (the option clicked, Enter pressed) after any typing;
-- saving review decisions on the clicked event: a status and note, then a corrected toll (1 s).
+- saving review decisions on the clicked event: a status and note, then a corrected toll (1 s);
+- another event opened, once the page has read the mentions and texts (the first event opened
+  within seconds of a fresh server may wait for them: the page reads them when no run is going).
 Every figure is the median of --runs runs, each with a fresh server. Beside wall clock it records
 the CPU seconds the server and Chromium spent on each step and the load average, since other work
 on a shared machine inflates wall clock: read a slow figure against them. Prints a table and
@@ -231,6 +233,8 @@ def one_run(data: Path, log: Path, run: int) -> dict[str, dict[str, float]]:
             ("save: status and note", saved(page, lambda: set_status_and_note(page, 0)), True),
             ("save: a corrected toll", saved(page, lambda: set_toll(page)), True),
             ("save: status and note again", saved(page, lambda: set_status_and_note(page, 1)), True),
+            ("click another event", (None, lambda: page.locator(
+                '[data-testid="stTabPanel"]:visible .js-plotly-plot .scatterlayer .point').nth(3).click(force=True)), True),
         ]
         for name, action, draw in steps:
             try:

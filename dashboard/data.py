@@ -236,10 +236,16 @@ def warm_up(tables: Tables) -> None:
     in_background("dashboard-warm-up", _warm, tables)
 
 
+def list_indexes(tables: Tables) -> None:
+    """Build (once per content) the article and outlet indexes filter changes count the headline with."""
+    for column in LIST_COLUMNS:
+        _items(tables.version.of([column]), column, tables.events)
+
+
 def _warm(tables: Tables) -> None:
     folder = str(tables.folder)
     steps: list[Callable[[], Any]] = [
-        *(partial(_items, tables.version.of([c]), c, tables.events) for c in LIST_COLUMNS),
+        partial(list_indexes, tables),
         partial(_mentions, folder, tables.stamp), partial(_articles, folder, tables.stamp), matchers,
     ]
     try:

@@ -44,7 +44,8 @@ def prepare_default_view(folder: Path) -> None:
     data.view(tables, EventFilter())
     data.timeline(tables, EventFilter(), state.DEFAULT_LANE, ())
     LOGGER.info("default view of %s prepared", folder)
-    data.warm_up(tables)  # then, while no page runs, what filter changes and opened events need
+    data.list_indexes(tables)  # the first filter change counts articles and outlets with them (0.3 s)
+    data.warm_up(tables)  # then, while no page runs, what opened events need
 
 
 def _prepare() -> None:
