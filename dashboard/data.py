@@ -197,7 +197,7 @@ def wait_for_quiet(limit: float = QUIET_LIMIT_S) -> None:
 
     When a run ends the browser is still drawing what it sent, and an analyst's next click follows:
     on a 2-core machine, reading a million mentions at that moment delayed the first page by
-    1.5-2.5 s and the first filter changes by as much (benchmarks/README.md, bench_app).
+    1-3 s (benchmarks/README.md, bench_app).
     """
     deadline = time.monotonic() + limit
     while (now := time.monotonic()) < deadline:
