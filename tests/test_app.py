@@ -567,3 +567,20 @@ def test_background_work_waits_for_a_quiet_page(monkeypatch: pytest.MonkeyPatch)
     start = time.monotonic()
     data.wait_for_quiet(limit=0.05)  # never longer than the limit
     assert 0.05 <= time.monotonic() - start < 0.25
+
+
+def test_the_server_prepares_the_default_view_before_a_browser_comes(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import charts, serve
+
+    folder = write_sample(tmp_path / "table")
+    drawn: list[int] = []
+    original = charts.timeline_figure
+    monkeypatch.setattr(charts, "timeline_figure", lambda *a, **k: drawn.append(1) or original(*a, **k))
+    serve.prepare_default_view(folder)
+    assert drawn == [1]
+    at = run_app(folder, monkeypatch)  # the first page: everything it shows was prepared
+    no_exception(at)
+    assert drawn == [1]
+    assert events_shown(at) == len(EVENTS)
+    serve.prepare_default_view(tmp_path / "nothing here")  # no table: the page will say so, the server does not fail
