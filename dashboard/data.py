@@ -2,9 +2,9 @@
 
 The events are read first (what the page needs to open); mentions and article texts are read the
 first time an event is opened (or in the background). The table shown is the events with the
-review decisions applied (`dashboard.review_ui.reviewed_tables`); every derived cache is keyed by
-`Tables.key`: the folder, each table file's (mtime, size) and the review store's version token, so
-a rebuild, an upload or anyone's decision is picked up on the next rerun without a restart.
+review decisions applied (`dashboard.review_ui.reviewed_tables`), cached by `Tables.key`: the
+folder, each table file's (mtime, size) and the review store's version token, so a rebuild, an
+upload or anyone's decision is picked up on the next rerun without a restart.
 Derived results (the filtered view, figures, table rows) are cached per filter, so a rerun that
 does not change the filter (a tab, a selection, a lane) costs next to nothing even on a million
 events, and going back to an earlier filter is instant. The filter options, the kept rows, the
