@@ -57,6 +57,8 @@ _TRAILING_SPEAKER = re.compile(r"[,\"'”’]\s*(?P<who>[^,\"'“”‘’]{1,60
 # A capitalised word right after a place name makes it a person ("Itamar Ben Gvir") or a body
 # ("Ashkelon Municipality"), unless it is part of a place description.
 _NAME_AFTER_PLACE = re.compile(r"^\s+(?!(?:Strip|City|Camp|Refugee|Valley|Governorate|District|Crossing|Desert|Bank)\b)[A-Z][a-z]")
+# "were killed", "was reportedly shot": a passive right before a trigger (its subject is no actor).
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$")
 _PASSIVE_BY = re.compile(r"\b\w+(?:ed|en|wn|t)\s+by\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _ACCORDING_BEFORE = re.compile(r"\baccording to\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _SAYS_AFTER = re.compile(r"\s*(?:also\s+)?(?:said|says|told|reported|announced|stated)\b", re.IGNORECASE)
@@ -421,7 +423,7 @@ class ArticleExtractor:
         pronoun = _PRONOUN_SUBJECT.search(text[c.start: first.start])
         if all(t.rule.generic for t in c.triggers):
             # A bare "killed": only "X killed ..." (X right before) or "killed by X" says who.
-            passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$", text[: first.start])
+            passive = _PASSIVE_BEFORE.search(_before(text, first.start))
             near = [m for m in subjects if first.start - m.end <= 40] if not passive else []
             c.actor1 = agents[0].actor if agents else (near[-1].actor if near else None)
             speaker = None
@@ -507,18 +509,18 @@ class ArticleExtractor:
                 return False
             if not verbal and not (own_figures or (own_place and own_time)):
                 return False
-        big = [f for f in figures if _in(f.start, f.end, c.start, c.end) and f.count >= CUMULATIVE_TOLL]
-        bounded = _DURATION.search(text[c.start: c.end])
-        if big and not own_time and not bounded:
+        big = any(_in(f.start, f.end, c.start, c.end) and f.count >= CUMULATIVE_TOLL for f in figures)
+        # Cheap tests first in these conditions: a pattern runs only when the rest would decide.
+        if big and not own_time and not _DURATION.search(text[c.start: c.end]):
             return False  # "has killed more than 35,900": a running total
         if _IRREALIS_BEFORE.search(text[max(c.start, first.start - 60): first.start]):
             return False  # vowed, threatened, planned: not (yet) an event
         long_times = [t for t in times if _in(t.start, t.end, c.start, c.end) and not _usable(t.date)]
         if long_times and not own_time and any(_long(t.date) for t in long_times):
             return False  # "since Oct. 7", "in 2022": a cumulative toll, not a day's event
-        if _BACKGROUND.search(text[c.start: first.start]) and not (own_time or own_figures):
+        if not (own_time or own_figures) and _BACKGROUND.search(text[c.start: first.start]):
             return False  # "in response to the killing of civilians": a cause, not a new event
-        if _SINCE.search(text[c.start: c.end]) and not own_time and not own_figures:
+        if not own_time and not own_figures and _SINCE.search(text[c.start: c.end]):
             return False  # "since earlier this month": a campaign in summary that no day can hold
         if all(t.rule.generic for t in c.triggers):
             # "killed" alone makes an event only with a named actor and a place, or a figure.
