@@ -418,8 +418,8 @@ def _headline(h: metrics.Headline) -> None:
     cols[5].metric("Contested", f"{h.contested:,}", help="Events whose sources give different figures")
     notes = []
     if h.range_events:
-        notes.append(f"{h.range_events:,} multi-day tolls ({h.range_fatalities_low:,} killed) are included "
-                     "and may overlap day events")
+        tolls = "1 multi-day toll is" if h.range_events == 1 else f"{h.range_events:,} multi-day tolls are"
+        notes.append(f"{tolls} included ({h.range_fatalities_low:,} killed) and may overlap day events")
     if h.undated:
         notes.append(f"{h.undated:,} undated")
     if h.unlocated:
