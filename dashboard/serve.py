@@ -29,6 +29,19 @@ from data_prep import io
 LOGGER = logging.getLogger(__name__)
 
 APP_SCRIPT = Path(__file__).resolve().parent / "app.py"
+PREPARE_THREAD = "dashboard-prepare"
+_OUR_THREADS = "dashboard-"  # this thread and data.py's background work ("dashboard-warm-up")
+
+
+class _PreparingOutsideAPage(logging.Filter):
+    """Drops Streamlit's "missing ScriptRunContext" warnings of our own background threads: they
+    run the page's cached functions outside any page on purpose; the warning only worries the analyst."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.threadName.startswith(_OUR_THREADS)
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_PreparingOutsideAPage())
 
 
 def prepare_default_view(folder: Path) -> None:
@@ -58,7 +71,7 @@ def _prepare() -> None:
 @asynccontextmanager
 async def _lifespan(_app: Any) -> AsyncIterator[None]:
     # A thread, not awaited: the server answers at once, and the first run waits for the caches it needs.
-    threading.Thread(target=_prepare, name="dashboard-prepare", daemon=True).start()
+    threading.Thread(target=_prepare, name=PREPARE_THREAD, daemon=True).start()
     yield
 
 
