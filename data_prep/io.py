@@ -557,12 +557,18 @@ class _TableWriter:
             _csv_ready(part[columns]).to_csv(self._csv, index=False, header=self.rows == 0, lineterminator="\n")
         self.rows += len(part)
 
-    def close(self, empty: Callable[[], pd.DataFrame]) -> int:
-        """Finish the files (an empty table when no part came); returns the rows written."""
+    def close(self) -> None:
+        """Close the files (again is harmless)."""
         if self._writer is not None:
             self._writer.close()
+            self._writer = None
         if self._csv is not None:
             self._csv.close()
+            self._csv = None
+
+    def finish(self, empty: Callable[[], pd.DataFrame]) -> int:
+        """Close the files, writing `empty()` when no part came; returns the rows written."""
+        self.close()
         if self.rows == 0:
             frame = empty()
             _write_parquet(frame, self._parquet_path)
@@ -590,12 +596,10 @@ def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFram
     Returns:
         The paths written.
     """
-    # Conform first: a schema error must surface before anything is written.
-    events = schema.conform_events(_join_lists(events))
-    mentions = schema.conform_mentions(_join_lists(mentions))
-    if isinstance(articles, pd.DataFrame):
-        articles = [schema.conform_articles(_join_lists(articles), with_text=True)]
-    return write_outputs_in_parts(out_dir, [(events, mentions)], articles)
+    # Each table is conformed as it is written into the staging folder: a schema error leaves the
+    # folder as it was.
+    parts = [articles] if isinstance(articles, pd.DataFrame) else articles
+    return write_outputs_in_parts(out_dir, [(events, mentions)], parts)
 
 
 def write_outputs_in_parts(out_dir: PathLike, tables: Iterable[tuple[pd.DataFrame, pd.DataFrame]],
@@ -612,22 +616,23 @@ def write_outputs_in_parts(out_dir: PathLike, tables: Iterable[tuple[pd.DataFram
         event_writer = _TableWriter(schema.conform_events, staging / settings.EVENTS_PARQUET,
                                     staging / settings.EVENTS_CSV)
         mention_writer = _TableWriter(schema.conform_mentions, staging / settings.MENTIONS_PARQUET)
-        try:
-            for events, mentions in tables:
-                event_writer.write(events)
-                mention_writer.write(mentions)
-        finally:
-            event_rows = event_writer.close(schema.empty_events)
-            mention_rows = mention_writer.close(lambda: schema.conform_mentions(pd.DataFrame()))
         article_writer = _TableWriter(lambda part: schema.conform_articles(part, with_text=True),
                                       staging / settings.ARTICLES_PARQUET, staging / settings.ARTICLES_CSV,
                                       schema.ARTICLE_COLUMNS)
         try:
+            for events, mentions in tables:
+                event_writer.write(events)
+                mention_writer.write(mentions)
+            event_rows = event_writer.finish(schema.empty_events)
+            mention_rows = mention_writer.finish(
+                lambda: schema.conform_mentions(pd.DataFrame(columns=list(schema.MENTION_COLUMNS))))
             for part in articles:
                 article_writer.write(part)
-        finally:
-            article_rows = article_writer.close(
+            article_rows = article_writer.finish(
                 lambda: schema.conform_articles(pd.DataFrame(columns=list(schema.ARTICLE_TEXT_COLUMNS))))
+        finally:
+            for writer in (event_writer, mention_writer, article_writer):
+                writer.close()
         names = [settings.EVENTS_PARQUET, settings.EVENTS_CSV, settings.MENTIONS_PARQUET,
                  settings.ARTICLES_CSV, settings.ARTICLES_PARQUET]
         out_dir.mkdir(exist_ok=True)
