@@ -1,8 +1,9 @@
 """The dashboard's filter as data: one frozen EventFilter, a pure function that applies it, one that describes it.
 
-No streamlit here. The page builds an `EventFilter` from its widgets, calls `apply_filters`, shows
-`describe(f)` as a caption (plain text: render it as text, never as Markdown or HTML, since values
-come from the data) and keeps the filter in the URL with `to_query_params` / `from_query_params`.
+No streamlit here. The page builds an `EventFilter` from its widgets, applies it
+(`select_with_counts` below; `apply_filters` gives the kept rows as a frame), shows `describe(f)`
+as a caption (plain text: render it as text, never as Markdown or HTML, since values come from
+the data) and keeps the filter in the URL with `to_query_params` / `from_query_params`.
 
 Semantics worth knowing:
 - Dates: an event is kept when its interval [date_start, date_end] overlaps [date_from, date_to]

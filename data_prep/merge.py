@@ -259,7 +259,7 @@ MERGE_PART_MENTIONS = 5000
 def merge_order(mention: Event) -> tuple[bool, date, str]:
     """The order mentions are merged in: dated ones by day (keeping their order within a day),
     then undated ones by id, so that the event table comes out sorted part by part.
-    io.MentionSpool reads its mentions back in this same order."""
+    io.BuildSpool reads its mentions back in this same order."""
     if mention.event_date is None:
         return (True, date.max, mention.mention_id)
     return (False, mention.event_date, "")
@@ -267,12 +267,9 @@ def merge_order(mention: Event) -> tuple[bool, date, str]:
 
 def merge_mentions(mentions: Sequence[Event]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The event table (one row per event) and the mentions table (one row per telling)."""
-    parts = list(merge_in_parts(sorted(mentions, key=merge_order)))
-    if not parts:
-        return _merge_part([])
-    events = pd.concat([e for e, _ in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
-    mention_table = pd.concat([m for _, m in parts], ignore_index=True) if len(parts) > 1 else parts[0][1]
-    return events, mention_table
+    parts = list(merge_in_parts(sorted(mentions, key=merge_order))) or [_merge_part([])]
+    return (pd.concat([e for e, _ in parts], ignore_index=True),
+            pd.concat([m for _, m in parts], ignore_index=True))
 
 
 def merge_in_parts(ordered: Iterable[Event], part_size: int = MERGE_PART_MENTIONS
