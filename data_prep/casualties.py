@@ -137,29 +137,36 @@ def _noun_ok(noun: str) -> bool:
     return not _NOUN_STOP.search(noun or "") and not re.search(r"\b(?<!-)(?:years?|days?|hours?|rockets?|missiles?)\b(?!-)", noun or "", re.I)
 
 
-def _np_then_word(text: str) -> Iterator[re.Match[str]]:
-    """The matches of _NP_THEN_WORD.finditer(text), searched only where one can be.
+def _near_anchors(pattern: re.Pattern[str], anchor: re.Pattern[str], lead: int, text: str,
+                  pos: int = 0, end: int | None = None, anchor_end: int | None = None) -> Iterator[re.Match[str]]:
+    """The matches of pattern.finditer(text, pos, end), for a pattern whose every match holds a
+    match of `anchor` (a casualty word, a reporting verb) at most `lead` characters after its start.
 
-    A match ends on a casualty word and starts at most _LONGEST_LEAD characters before it, so each
-    search starts there rather than at every "a" or number of the stretch, where the pattern's
-    optional words cost the most. Searching from the first casualty word after the previous match
-    keeps finditer's leftmost, non-overlapping matches.
+    Each search starts `lead` characters before the next anchor rather than at every word, where
+    the pattern's optional words cost the most; searching from the first anchor after the previous
+    match keeps finditer's leftmost, non-overlapping matches.
     """
+    end = len(text) if end is None else end
+    anchor_end = end if anchor_end is None else anchor_end
+    while (found := anchor.search(text, pos, anchor_end)) is not None:
+        match = pattern.search(text, max(pos, found.start() - lead), end)
+        if match is None:
+            return
+        yield match
+        pos = match.end()
+
+
+def _np_then_word(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _NP_THEN_WORD.finditer(text), searched stretch by stretch near casualty words."""
     if not _CASUALTY_WORD.search(text):
         return
     edges = [-1, *(m.start() for m in _NOT_IN_MATCH.finditer(text)), len(text)]
     for before, after in zip(edges, edges[1:]):
-        pos = before + 1
-        if after - pos < 3:
+        if after - before - 1 < 3:
             continue
         # endpos one past the stretch: the closing \b must see the real next character.
-        end = min(after + 1, len(text))
-        while (word := _CASUALTY_WORD.search(text, pos, after)) is not None:
-            match = _NP_THEN_WORD.search(text, max(pos, word.start() - _LONGEST_LEAD), end)
-            if match is None:
-                break
-            yield match
-            pos = match.end()
+        yield from _near_anchors(_NP_THEN_WORD, _CASUALTY_WORD, _LONGEST_LEAD, text,
+                                 before + 1, min(after + 1, len(text)), after)
 
 
 def find_casualties(text: str) -> list[CasualtyFigure]:
@@ -217,18 +224,6 @@ def _clean_claimant(who: str) -> str | None:
     return who or None
 
 
-def _said(text: str) -> Iterator[re.Match[str]]:
-    """The matches of _SAID.finditer(text), each searched from _LONGEST_CLAIMANT before its verb
-    (the same leftmost-first search as _np_then_word) instead of from every word of the sentence."""
-    pos = 0
-    while (verb := _SAY_VERB.search(text, pos)) is not None:
-        match = _SAID.search(text, max(pos, verb.start() - _LONGEST_CLAIMANT))
-        if match is None:
-            return
-        yield match
-        pos = match.end()
-
-
 def find_claimant(text: str, position: int | None = None) -> str | None:
     """Who `text` attributes the figure at `position` to ("Channel 12", "hospital sources"), or None.
 
@@ -239,7 +234,7 @@ def find_claimant(text: str, position: int | None = None) -> str | None:
     found: list[tuple[int, str | None]] = []
     for match in _ACCORDING.finditer(text):
         found.append((match.start(), _clean_claimant(match.group("who"))))
-    for match in _said(text):
+    for match in _near_anchors(_SAID, _SAY_VERB, _LONGEST_CLAIMANT, text):
         if match.group("who").split()[-1].lower() in ("it", "he", "she", "they"):
             continue
         found.append((match.start(), _clean_claimant(match.group("who"))))
