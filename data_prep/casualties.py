@@ -21,7 +21,7 @@ _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "a doz
 _WORD_NUM = r"(?:" + "|".join(sorted((w for w in _UNITS if w not in ("a", "an")), key=len, reverse=True)) + r")"
 _NUM = (
     rf"(?<![\w,.-])(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?: (?:million|thousand))?"
-    rf"|{_WORD_NUM}(?:[- ]{_WORD_NUM})?(?: (?:hundred|thousand))?|dozens|scores|hundreds|thousands|a dozen|an?(?=\s))"
+    rf"|{_WORD_NUM}(?:[- ]{_WORD_NUM})?(?: (?:hundred|thousand))?|dozens|scores|hundreds|thousands|a dozen|an?(?=\s)|another(?=\s+[a-z]))"
 )
 _QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|approximately|an estimated|up to|roughly)"
 _STOPWORDS = r"(?:and|in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which|since|for)"
@@ -30,7 +30,7 @@ _NOUN = rf"(?:{_WORD} ){{0,4}}?"
 _NOUN_AFTER = rf"(?:\s(?!{_STOPWORDS}\b){_WORD}){{0,3}}"
 _KILL_WORDS = r"(?:(?:shot|stabbed|beaten|run over|crushed) (?:and killed|dead|to death)|killed|dead|died|martyred|slain|lost their lives|deaths|fatalities|bodies)"
 _INJ_WORDS = r"(?:injured|wounded|hurt|injuries|treated for (?:injuries|wounds|shock)|treated)"
-_BE = r"(?:(?:were|was|are|is|have been|has been|had been|being|reportedly|also|later|left|) ?)*"
+_BE = r"(?:(?:were|was|are|is|have been|has been|had been|being|reportedly|allegedly|also|later|left|) ?)*"
 
 # "at least eight people were martyred", "10 Palestinians dead", "27 people were treated for injuries"
 # A figure starts at a word ("moreover 5 were killed" has no "over"): the look-behind also lets
@@ -41,7 +41,7 @@ _NP_THEN_WORD = re.compile(
 )
 # "killed six Israelis and a Ukrainian woman", "wounding 12"
 _VERB_THEN_NP = re.compile(
-    rf"\b(?P<word>killed|killing|kills|kill|wounded|wounding|injured|injuring|injures)\s(?P<qual>{_QUAL} )?"
+    rf"\b(?P<word>killed|killing|kills|kill|wounded|wounding|injured|injuring|injures)\s(?:(?:his|her|their|its) )?(?P<qual>{_QUAL} )?"
     rf"(?P<num>{_NUM})(?P<noun>{_NOUN_AFTER})"
     rf"(?P<more>(?:,?\s+and\s+(?:(?:her|his|their|its)\s+)?(?:{_NUM}){_NOUN_AFTER})*)(?=[\s,.;:]|$)",
     re.IGNORECASE,
@@ -59,6 +59,18 @@ _NOT_IN_MATCH = re.compile(r"[^A-Za-z\d'\s,.\u0130\u0131\u017f\u212a-]|(?<!\d)[,
 # Characters from the start of a figure ("at least twenty-one") to its casualty word: four words
 # of noun and a few of "were reportedly" fit in 60; the longest in our test corpora is 53.
 _LONGEST_LEAD = 160
+# "shot and killed the assailant", "killing a 13-year-old boy": one person named by a noun.
+_PERSON = (r"(?:man|woman|boy|girl|child|teenager|teen|youth|toddler|infant|baby|assailant|attacker|gunman|suspect|"
+           r"militant|fighter|soldier|officer|policeman|civilian|resident|farmer|shepherd|herder|journalist|paramedic|"
+           r"worker|driver|student|Palestinian|Israeli|settler|person|individual|nurse|doctor|rescuer|volunteer)\b")
+_ONE_PERSON = re.compile(
+    r"\b(?P<word>killed|killing|shot dead|shooting dead|gunned down|wounded|wounding|injured|injuring)\s+"
+    rf"(?:an?|the|one)\s+(?:[\w'-]+\s+){{0,3}}?{_PERSON}",
+    re.IGNORECASE,
+)
+# After an article ("killing a"), the words that make it one person (never "killing a sheep").
+_A_PERSON = re.compile(rf"\s*(?:[\w'-]+\s+){{0,3}}?{_PERSON}", re.IGNORECASE)
+_ONE_PERSON_HINT = re.compile(r"\b(?:killed|killing|dead|gunned|wounded|wounding|injured|injuring) (?:an?|the|one) ", re.IGNORECASE)
 _TOLL = re.compile(
     rf"\bdeath toll (?:\w+ ){{0,3}}?(?:rose|risen|rises|climbed|reached|stands|stood|to|of|at)\s(?:to |at )?(?P<qual>{_QUAL} )?(?P<num>{_NUM})",
     re.IGNORECASE,
@@ -66,6 +78,16 @@ _TOLL = re.compile(
 _NONE = re.compile(
     r"\b(?:no|without) (?P<what>injuries|casualties|deaths|fatalities|one was (?:killed|injured|hurt|wounded)|"
     r"(?:one|body|anyone) (?:was )?(?:killed|injured|hurt|wounded))\b",
+    re.IGNORECASE,
+)
+# An aside between a count and its verb: ", including two girls,", ", among them a nurse,", "(mostly women)".
+_APPOSITIVE_HINT = re.compile(r"\b(?:including|among them|among whom|of whom|most of them|mostly|many of them|all of them|"
+                              r"half of them|some of them|reportedly including|said to be)\b", re.IGNORECASE)
+_APPOSITIVE = re.compile(
+    r",\s*(?:(?:reportedly|allegedly|reported to be|said to be|many|most|some|half|all) )?(?:of them )?"
+    r"(?:including|among them|among whom|of whom|most of them|mostly|many of them|all of them|half of them|"
+    r"some of them|said to be|(?:members|residents|relatives) of)\b[^,;.()]{1,90},"
+    r"|\s\((?:including|among them|mostly|most of them|all|of whom)\b[^()]{1,90}\)",
     re.IGNORECASE,
 )
 _NOUN_STOP = re.compile(r"\b(?:in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which)\b", re.IGNORECASE)
@@ -106,6 +128,8 @@ def parse_number(text: str) -> tuple[int, bool] | None:
         return None
     if words in _VAGUE:
         return _VAGUE[words], True
+    if words == "another":
+        return 1, False  # "another woman was killed"
     digits = words.replace(",", "")
     parts = digits.split()
     try:
@@ -169,24 +193,35 @@ def _np_then_word(text: str) -> Iterator[re.Match[str]]:
                                  before + 1, min(after + 1, len(text)), after)
 
 
+def _blank_appositives(text: str) -> str:
+    """"Nine people, among them four children, were killed": the aside blanked (same length), so the
+    head count meets its verb and the aside's own numbers are not read as a second figure."""
+    if "," not in text or not _APPOSITIVE_HINT.search(text):
+        return text
+    return _APPOSITIVE.sub(lambda m: " " * len(m.group()), text)
+
+
 def find_casualties(text: str) -> list[CasualtyFigure]:
     """Every casualty figure in `text`, in text order, without overlaps."""
     found: list[CasualtyFigure] = []
     lowered = text.lower()
     if not any(stem in lowered for stem in _CASUALTY_STEMS):
         return found  # most sentences name no casualty: one cheap test spares the figure patterns
+    original, text = text, _blank_appositives(text)
     taken: list[tuple[int, int]] = []
 
     def add(start: int, end: int, kind: str, count: int, minimum: bool) -> None:
         if any(start < e and s < end for s, e in taken):
             return
         taken.append((start, end))
-        found.append(CasualtyFigure(start, end, kind, count, minimum, text[start:end]))
+        found.append(CasualtyFigure(start, end, kind, count, minimum, original[start:end]))
 
     for match in _VERB_THEN_NP.finditer(text):
         parsed = parse_number(match.group("num"))
         if parsed is None or not _noun_ok(match.group("noun")):
             continue
+        if match.group("num").lower() in ("a", "an") and not _A_PERSON.match(text, match.end("num")):
+            continue  # "killing a sheep": an article counts only a person
         count, vague = parsed
         for extra in re.finditer(_NUM, match.group("more") or "", re.IGNORECASE):
             more = parse_number(extra.group())
@@ -205,6 +240,11 @@ def find_casualties(text: str) -> list[CasualtyFigure]:
         count, vague = parsed
         add(match.start("num") if not match.group("qual") else match.start(), match.end(),
             _kind(match.group("word")), count, vague or bool(match.group("qual")))
+    if _ONE_PERSON_HINT.search(text):
+        for match in _ONE_PERSON.finditer(text):
+            word = match.group("word").lower()
+            add(match.start(), match.end(), KILLED if word.startswith(("kill", "shot", "shooting", "gunned")) else INJURED,
+                1, False)
     for match in _TOLL.finditer(text):
         parsed = parse_number(match.group("num"))
         if parsed:

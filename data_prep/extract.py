@@ -90,6 +90,11 @@ _TARGET_ACTOR_BEFORE = re.compile(r"\b(?:against|on|at|toward|towards|targeting|
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _ISRAELI_ADJ = re.compile(r"\bIsraeli\s+(?:[\w'-]+\s+){0,2}$")
 _PALESTINIAN_ADJ = re.compile(r"\b(?:Palestinian|Gaza)\s+(?:[\w'-]+\s+){0,2}$")
+# A time of day: "at about 14:40", "around 9.30 pm". Two mentions at different times are two incidents.
+_CLOCK = re.compile(r"\b(?:at|around|about|approximately|from|shortly after|after)\s+(?:about\s+|around\s+|approximately\s+)?"
+                    r"(?P<clock>[012]?\d[:.][0-5]\d)(?!\d)", re.IGNORECASE)
+# "in a second strike", "another attack", "two separate attacks": told as an incident of its own.
+_ANOTHER = re.compile(r"\b(?:separate|second|third|another|a new|a further|further)\s+(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _SPEAKER_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.IGNORECASE)
 
 VIOLENT_FAMILIES = frozenset({"air", "shelling", "interception", "explosive", "clash", "attack", "riot"})
@@ -125,6 +130,9 @@ class Candidate:
     date_inferred: bool = False
     claims: list[Claim] = field(default_factory=list)
     extra_evidence: list[Sentence] = field(default_factory=list)
+    clock: str | None = None  # "at about 14:40": a time of day tells one incident from another
+    # Why each field was coded so (rule, words, defaults): shown to reviewers.
+    coding: dict[str, str] = field(default_factory=dict)
 
     @property
     def family(self) -> str:
@@ -170,6 +178,23 @@ def load_anchors(path: str = str(settings.DATA_DIR / "reference_dates.yaml")) ->
     return tuple(anchors)
 
 
+@dataclass(frozen=True)
+class AreaDefault:
+    """The actor of remote violence told without one in an area (data/area_defaults.yaml)."""
+
+    area: str
+    families: frozenset[str]
+    actor: str
+
+
+@functools.lru_cache(maxsize=2)
+def load_area_defaults(path: str = str(settings.AREA_DEFAULTS_FILE)) -> tuple[AreaDefault, ...]:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml_files.safe_load(handle)
+    return tuple(AreaDefault(str(raw["area"]), frozenset(raw["families"]), str(raw["actor"]))
+                 for raw in data.get("defaults") or [])
+
+
 def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch]]:
     """Group a sentence's triggers into the events they describe."""
     groups: list[list[TriggerMatch]] = []
@@ -194,6 +219,17 @@ def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch
                 continue
         groups.append([trigger])
     return groups
+
+
+def _clock(text: str, c: Candidate, others: list[Candidate]) -> str | None:
+    """The time of day in the candidate's part of the sentence, else one no other event of it owns."""
+    if ":" not in text and "." not in text:
+        return None
+    clocks = list(_CLOCK.finditer(text))
+    own = [m for m in clocks if c.start <= m.start() < c.end]
+    if not own:
+        own = [m for m in clocks if not any(o is not c and o.start <= m.start() < o.end for o in others)]
+    return own[0].group("clock").replace(".", ":").lstrip("0") if own else None
 
 
 def _drop_leading_references(text: str, group: list[TriggerMatch]) -> list[TriggerMatch]:
@@ -366,6 +402,7 @@ class ArticleExtractor:
                 speaker = candidate.actor1
             self._assign_place(candidate, masked, place_matches)
             self._assign_date(candidate, masked, times, all_found)
+            candidate.clock = _clock(masked, candidate, all_found)
             if self._keep(candidate, masked, place_matches, times, figures):
                 found.append(candidate)
         for candidate in found:
@@ -595,12 +632,25 @@ class ArticleExtractor:
             if c.place is None and c.family != "statement" and dominant:
                 c.place = self.gazetteer.lookup(dominant)
                 c.place_inferred = True
+        self._apply_area_defaults(events, {m.actor.name for m in scans.actors.matches})
         main_day = self._main_day(sentences, masked_text)
         for c in events:
             if c.when is None and self.article.published is not None:
                 c.when, c.date_inferred = self._inferred_day(main_day), True
         merged = merge_within_article(events)
         return [self._to_event(c) for c in merged]
+
+    def _apply_area_defaults(self, events: list[Candidate], named: set[str]) -> None:
+        """"A house in Rafah was struck": in Gaza the strike is the Israeli military's, when the
+        article names that actor at all (its context says whose bombardment it reports)."""
+        for c in events:
+            if c.actor1 is not None or c.place is None:
+                continue
+            area = c.place.admin1 or c.place.name
+            rule = next((d for d in load_area_defaults() if d.area == area and c.family in d.families), None)
+            if rule is not None and rule.actor in named:
+                c.actor1, c.actor1_default = self.actors.get(rule.actor), True
+                c.coding["actor"] = f"default actor for {c.family} in {area} (the article names {rule.actor})"
 
     def _cumulative(self, text: str, figures: list[CasualtyFigure]) -> bool:
         """A running total ("since Oct. 7", "at least 550 have been killed"): no one event's toll."""
@@ -609,13 +659,21 @@ class ArticleExtractor:
         return any(_long(t.date) for t in find_temporal_expressions(text, self.article.published))
 
     def _inherit(self, c: Candidate, earlier: list[Candidate]) -> None:
-        """A sentence with no day of its own takes the day of the event just told in its paragraph."""
-        if c.when is not None:
+        """A sentence with no day or place of its own takes those of the event just told in its
+        paragraph or bullet ("Shortly afterwards, a rescuer was killed in a second strike")."""
+        if c.family == "statement":
             return
-        previous = next((e for e in reversed(earlier) if e.sentence.paragraph == c.sentence.paragraph
-                         and e.when is not None and not e.date_inferred and e.family != "statement"), None)
-        if previous is not None and c.family != "statement":
-            c.when = previous.when
+        same = [e for e in reversed(earlier) if e.sentence.paragraph == c.sentence.paragraph and e.family != "statement"]
+        if c.when is None:
+            previous = next((e for e in same if e.when is not None and not e.date_inferred), None)
+            if previous is not None:
+                c.when = previous.when
+                c.coding["day"] = f"inherited from its paragraph: {previous.when.text!r}"
+        if c.place is None:
+            previous = next((e for e in same if e.place is not None and not e.place_inferred), None)
+            if previous is not None:
+                c.place = previous.place
+                c.coding["place"] = f"inherited from its paragraph: {previous.place.name}"
 
     def _main_day(self, sentences: list[Sentence], masked_text: str) -> date | None:
         """The day the lead tells (its first exact day), if it is within the last days before publication."""
@@ -742,12 +800,29 @@ def _absorb(keep: Candidate, other: Candidate) -> None:
     keep.extra_evidence.append(other.sentence)
 
 
+def _own_killed(c: Candidate) -> int | None:
+    counts = [cl.count for cl in c.claims if cl.kind == KILLED and cl.count]
+    return min(counts) if counts else None
+
+
+def _told_apart(a: Candidate, b: Candidate) -> bool:
+    """Incidents told as distinct stay two events (coding guide): their own time of day, their own
+    toll, or words that say so ("a second strike", "another attack")."""
+    if a.clock and b.clock and a.clock != b.clock:
+        return True
+    killed_a, killed_b = _own_killed(a), _own_killed(b)
+    if killed_a is not None and killed_b is not None and killed_a != killed_b:
+        return True
+    return any(_ANOTHER.search(c.sentence.text[max(0, c.triggers[0].start - 40): c.triggers[0].start])
+               for c in (a, b) if c.sentence is not None)
+
+
 def merge_within_article(candidates: list[Candidate]) -> list[Candidate]:
     """One article often tells an event several times; fold its mentions into one."""
     kept: list[Candidate] = []
     for c in candidates:
         twin = next((k for k in kept if _families_agree(k, c) and _actors_agree(k, c)
-                     and _places_agree(k, c) and _dates_agree(k, c)), None)
+                     and _places_agree(k, c) and _dates_agree(k, c) and not _told_apart(k, c)), None)
         if twin is None:
             kept.append(c)
         else:

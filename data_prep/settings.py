@@ -10,6 +10,7 @@ GAZETTEER_FILE = DATA_DIR / "gazetteer.csv"
 GAZETTEER_SUPPLEMENT_FILE = DATA_DIR / "gazetteer_supplement.csv"
 ACTORS_FILE = DATA_DIR / "actors.yaml"
 TRIGGERS_FILE = DATA_DIR / "triggers.yaml"
+AREA_DEFAULTS_FILE = DATA_DIR / "area_defaults.yaml"
 WIRE_AGENCIES_FILE = DATA_DIR / "wire_agencies.yaml"
 
 REPO_DIR = PACKAGE_DIR.parent
