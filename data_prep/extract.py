@@ -187,12 +187,30 @@ class AreaDefault:
     actor: str
 
 
+@dataclass(frozen=True)
+class FireFrom:
+    """Fire told only by where it came from lands in another area (data/area_defaults.yaml)."""
+
+    origin: str
+    families: frozenset[str]
+    lands_in: str
+
+
+def _area_file(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml_files.safe_load(handle) or {}
+
+
 @functools.lru_cache(maxsize=2)
 def load_area_defaults(path: str = str(settings.AREA_DEFAULTS_FILE)) -> tuple[AreaDefault, ...]:
-    with open(path, encoding="utf-8") as handle:
-        data = yaml_files.safe_load(handle)
     return tuple(AreaDefault(str(raw["area"]), frozenset(raw["families"]), str(raw["actor"]))
-                 for raw in data.get("defaults") or [])
+                 for raw in _area_file(path).get("defaults") or [])
+
+
+@functools.lru_cache(maxsize=2)
+def load_fire_from(path: str = str(settings.AREA_DEFAULTS_FILE)) -> tuple[FireFrom, ...]:
+    return tuple(FireFrom(str(raw["from"]), frozenset(raw["families"]), str(raw["lands_in"]))
+                 for raw in _area_file(path).get("fire_from") or [])
 
 
 def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch]]:
@@ -360,6 +378,35 @@ class _TextMatches:
                             [m for m in self.actors.matches if keep(m)])
 
 
+# A blank line ends a list.
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _list_leads(sentences: list[Sentence], text: str, triggers: _Spans) -> dict[int, TriggerMatch]:
+    """The list items whose lead-in ("The following are among the deadliest incidents, involving
+    the hitting of residential buildings:") names the kind of incident: item sentence -> the
+    lead-in's main violent trigger. A list runs over the lines after its lead-in, up to a blank
+    line or the first item that names a kind of its own."""
+    leads: dict[int, TriggerMatch] = {}
+    lead: TriggerMatch | None = None
+    lead_paragraph = -1
+    for number, sentence in enumerate(sentences):
+        if number and _BLANK_LINE.search(text, sentences[number - 1].end, sentence.start):
+            lead = None
+        found = triggers.within(sentence.start, sentence.end)
+        if lead is not None and sentence.paragraph != lead_paragraph:
+            if any(not t.rule.generic and t.rule.family in VIOLENT_FAMILIES for t in found):
+                lead = None  # an item that names its own kind ends what the lead-in says
+            else:
+                leads[number] = lead
+        last_of_paragraph = number + 1 == len(sentences) or sentences[number + 1].paragraph != sentence.paragraph
+        if last_of_paragraph and sentence.text.rstrip().endswith(":"):
+            kinds = [t for t in found if not t.rule.generic and not t.rule.secondary and t.rule.family in VIOLENT_FAMILIES]
+            lead = max(kinds, key=lambda t: t.rule.priority) if kinds else None
+            lead_paragraph = sentence.paragraph
+    return leads
+
+
 class ArticleExtractor:
     """Extraction for one article: holds the article-wide context sentences lean on."""
 
@@ -520,6 +567,20 @@ class ArticleExtractor:
             specific = [m for m in matches if m.place.kind != "region" and not _ORIGIN_BEFORE.search(_before(text, m.start))]
         chosen = (specific or ordered or [None])[0]
         c.place = chosen.place if chosen else None
+        if chosen is not None:
+            c.coding["place"] = f"words: {chosen.text!r}"
+        elif c.rule.target_place:
+            self._place_from_origin(c, text, matches)
+
+    def _place_from_origin(self, c: Candidate, text: str, matches: list[PlaceMatch]) -> None:
+        """"Rockets fired from Gaza" with no target: coded where such fire lands (data/area_defaults.yaml)."""
+        origins = [m for m in matches if c.start <= m.start < c.end and _ORIGIN_BEFORE.search(_before(text, m.start))]
+        for origin in origins:
+            rule = next((f for f in load_fire_from() if f.origin == origin.place.admin1 and c.family in f.families), None)
+            if rule is not None:
+                c.place = self.gazetteer.lookup(rule.lands_in)
+                c.coding["place"] = f"fire from {origin.text!r} coded where it lands: {rule.lands_in}"
+                return
 
     def _assign_date(self, c: Candidate, text: str, times: list[TemporalMatch], others: list[Candidate]) -> None:
         usable = [t for t in times if _usable(t.date)]
@@ -607,6 +668,7 @@ class ArticleExtractor:
         for match in scans.places.matches:
             if match.place.admin1:
                 region_counts[match.place.admin1] = region_counts.get(match.place.admin1, 0) + 1
+        list_leads = _list_leads(sentences, self.article.text, scans.triggers)
         for number, sentence in enumerate(sentences):
             if sentence.is_header or sentence.text in seen_text:
                 continue
@@ -622,7 +684,13 @@ class ArticleExtractor:
                     owner.extra_evidence.append(sentence)
                 if not found:
                     continue
+            lead = list_leads.get(number)
             for c in found:
+                if lead is not None and all(t.rule.generic for t in c.triggers):
+                    # "The following incidents involved the hitting of residential buildings:" then
+                    # "* seven people were killed in Deir al-Balah": the item is an incident of that kind.
+                    c.rule = lead.rule
+                    c.coding["type"] = f"from the list's lead-in: {lead.text!r}"
                 self._inherit(c, events)
                 events.append(c)
                 if c.family in VIOLENT_FAMILIES:
