@@ -95,6 +95,11 @@ _CLOCK = re.compile(r"\b(?:at|around|about|approximately|from|shortly after|afte
                     r"(?P<clock>[012]?\d[:.][0-5]\d)(?!\d)", re.IGNORECASE)
 # "in a second strike", "another attack", "two separate attacks": told as an incident of its own.
 _ANOTHER = re.compile(r"\b(?:separate|second|third|another|a new|a further|further)\s+(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+# A sentence that opens with what came next tells a new incident.
+_SEQUEL = re.compile(r"[\W]*(?:subsequently|later|afterwards|shortly (?:after|afterwards|thereafter)|soon after|"
+                     r"in another incident|in a separate incident|in a second incident|meanwhile)\b", re.IGNORECASE)
+# "About 66 per cent of the fatalities since 7 October occurred during ...": a statistic, no event.
+_STATISTIC = re.compile(r"\b\d+(?:\.\d+)?\s*(?:per ?cent|percent)\b|\d%", re.IGNORECASE)
 _SPEAKER_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.IGNORECASE)
 
 VIOLENT_FAMILIES = frozenset({"air", "shelling", "interception", "explosive", "clash", "attack", "riot"})
@@ -109,6 +114,8 @@ MAIN_DAY_REACH = 3
 LEAD_SENTENCES = 3
 
 ISRAELI_MILITARY = "Israeli military"
+# ACLED inter codes of armed actors (state forces, rebels, political militias): their dead fell in a battle.
+COMBATANT_INTERS = frozenset({1, 2, 3})
 UNIDENTIFIED_ARMED_GROUP = "Unidentified Palestinian armed group"
 
 
@@ -513,6 +520,14 @@ class ArticleExtractor:
             speaker = None
             if c.actor1 is not None:
                 return
+            victims = [m for m in subjects if first.start - m.end <= 60] if passive else []
+            if victims:
+                # "Three Israeli soldiers were killed in Gaza": the subject of a passive is the victim.
+                c.actor2 = victims[-1].actor
+                if c.actor2.inter in COMBATANT_INTERS:
+                    c.rule = self.triggers.top_rule("clash") or c.rule  # fighters killed: a battle
+                    c.coding["type"] = f"combatants killed ({c.actor2.name}): armed clash"
+                return
         if agents:
             c.actor1 = agents[0].actor
         elif speaker is not None and (pronoun or generic_subject) and speaker.kind not in NOT_ACTING_KINDS:
@@ -597,6 +612,7 @@ class ArticleExtractor:
             return c.actor1 is not None and not _SPEAKER_PRONOUN.search(text[c.start: first.start])
         own_place = any(_in(m.start, m.end, c.start, c.end) for m in places)
         own_time = any(_in(t.start, t.end, c.start, c.end) and _usable(t.date) for t in times)
+        own_day = any(t.date.precision == schema.PRECISION_DAY and _usable(t.date) for t in times)
         own_figures = any(_in(f.start, f.end, c.start, c.end) and f.count for f in figures)
         if _is_anaphoric(text, first):
             # "the strikes hit X" states a fact; "these clashes", "the offensive" refer to one told.
@@ -611,6 +627,8 @@ class ArticleExtractor:
         # Cheap tests first in these conditions: a pattern runs only when the rest would decide.
         if big and not own_time and not _DURATION.search(text[c.start: c.end]):
             return False  # "has killed more than 35,900": a running total
+        if not own_day and ("cent" in text or "%" in text) and _STATISTIC.search(text):
+            return False  # "45 per cent of them in the context of demonstrations": a statistic
         if _IRREALIS_BEFORE.search(text[max(c.start, first.start - 60): first.start]):
             return False  # vowed, threatened, planned: not (yet) an event
         long_times = [t for t in times if _in(t.start, t.end, c.start, c.end) and not _usable(t.date)]
@@ -881,8 +899,10 @@ def _told_apart(a: Candidate, b: Candidate) -> bool:
     killed_a, killed_b = _own_killed(a), _own_killed(b)
     if killed_a is not None and killed_b is not None and killed_a != killed_b:
         return True
+    if a.sentence is not b.sentence and _SEQUEL.match(b.sentence.text):
+        return True  # "Subsequently, an exchange of fire took place": what followed is another event
     return any(_ANOTHER.search(c.sentence.text[max(0, c.triggers[0].start - 40): c.triggers[0].start])
-               for c in (a, b) if c.sentence is not None)
+               for c in (a, b))
 
 
 def merge_within_article(candidates: list[Candidate]) -> list[Candidate]:

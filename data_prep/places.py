@@ -86,6 +86,17 @@ _SENTENCE_STARTERS = _CUE_BEFORE | _LIST_WORDS | frozenset({
     "each", "every", "no", "not", "only", "even", "still", "now", "today", "yesterday", "later",
     "earlier", "here", "there", "once", "like", "unlike", "despite", "following", "according",
 })
+# A place the gazetteer lacks, named with what it is: "Kafr Ni'ma village", "village of Kisan",
+# "Khashem ad Daraj herding community", then where it lies: "(Hebron)", "in Ramallah".
+_UNLISTED_HINT = re.compile(r"\b(?:village|community|hamlet|locality)\b")
+_PLACE_NAME = r"[A-Z][\w'’]+(?:[ -](?:(?:al|el|ad|an|as|ash|at|az|ar|adh|ed|en|es|abu|bani|bin|umm)[ -])?[A-Z][\w'’]+){0,3}"
+_UNLISTED = re.compile(
+    rf"(?P<name_after>{_PLACE_NAME})\s+(?:(?:herding|Bedouin|Palestinian|farming|shepherding) )?(?:village|community|hamlet)\b"
+    rf"|\b(?:village|community|hamlet|locality) of (?:the )?(?P<name_before>{_PLACE_NAME})"
+)
+_PARENT = re.compile(r"\s*(?:\((?P<parent>[A-Z][\w' -]{2,30})\)|,?\s+(?:in|near)\s+(?:the\s+)?(?P<parent2>[A-Z][\w'-]{2,30}))")
+# Last words that make a capitalised phrase no place name ("the Palestinian Bedouin community").
+_NOT_A_NAME = frozenset({"palestinian", "bedouin", "israeli", "international", "humanitarian", "local"})
 _SENTENCE_BREAK = frozenset(".!?:;\"“”‘’'()[]\n")
 
 
@@ -471,7 +482,42 @@ class Gazetteer:
                 found.append(PlaceMatch(start, end, text[start:end], scan.place))
                 previous_last = last
             resume = last + 1
-        return found
+        return self._with_unlisted(text, found) if _UNLISTED_HINT.search(text) else found
+
+    def _with_unlisted(self, text: str, found: list[PlaceMatch]) -> list[PlaceMatch]:
+        """Add the small places the gazetteer lacks, named with what they are: "Kafr Ni'ma village in
+        Ramallah", "the community of Kokhav Hashahar", "Khashem ad Daraj herding community (Hebron)".
+
+        Such a place is coded by its own name, at the coordinates of the place its text puts it in
+        (geo_precision 2), or with none; a listed name inside it ("Daraj") is not a match of its own.
+        """
+        added: list[PlaceMatch] = []
+        for match in _UNLISTED.finditer(text):
+            name = match.group("name_after") or match.group("name_before")
+            start = match.start("name_after") if match.group("name_after") else match.start("name_before")
+            words = name.split()
+            while words and words[0].lower() in _SENTENCE_STARTERS:
+                start += len(words[0]) + 1
+                words = words[1:]
+            while words and words[-1].lower() in _NOT_A_NAME:
+                words = words[:-1]
+            name = " ".join(words)
+            if not name or self.lookup(name) is not None:
+                continue
+            end = start + len(name)
+            parent_match = _PARENT.match(text, match.end())
+            parent = self.lookup(parent_match.group("parent") or parent_match.group("parent2")) if parent_match else None
+            if parent is None:
+                inside = [m for m in found if m.start >= end and m.start - end <= 30]
+                parent = inside[0].place if inside and inside[0].place.kind != REGION_KIND else None
+            place = Place(name=name, admin1=parent.admin1 if parent else None, country=parent.country if parent else None,
+                          latitude=parent.latitude if parent else None, longitude=parent.longitude if parent else None,
+                          geo_precision=2, kind="village")
+            added.append(PlaceMatch(start, end, text[start:end], place))
+        if not added:
+            return found
+        kept = [m for m in found if not any(a.start <= m.start and m.end <= a.end for a in added)]
+        return sorted(kept + added, key=lambda m: m.start)
 
 
 def _accepts(scan: _ScanEntry, tokens: Sequence[_Token], i: int) -> bool:

@@ -91,6 +91,11 @@ class TriggerSet:
             compiled.append((rule, _spaces_as_separators(raw["pattern"])))
         return cls(compiled)
 
+    def top_rule(self, family: str) -> TriggerRule | None:
+        """The family's rule of highest priority (to retype an event as that family)."""
+        rules = [r for r in self.rules if r.family == family and not r.generic and not r.secondary]
+        return max(rules, key=lambda r: r.priority) if rules else None
+
     def find(self, text: str) -> list[TriggerMatch]:
         """Non-overlapping trigger matches in text order."""
         if self._dispatch is None:
