@@ -776,7 +776,47 @@ def _find(text: str, published: date | None, allow_future: bool) -> tuple[Tempor
             LOGGER.debug("unresolved %s %r (published %s)", rule.name, m.group(0), published)
             continue
         found.append(TemporalMatch(start, end, m.group(0), parsed))
-    return tuple(sorted(found, key=lambda t: t.start))
+    return _join_between(text, sorted(found, key=lambda t: t.start))
+
+
+# "Between the afternoons of 16 and 17 January", "Between 7 October and 12:00 on 17 January":
+# two days (or a bare day number and a day) with times of day between them are one range.
+_BETWEEN_OPEN = re.compile(r"(?i:between|from)\s+(?i:the\s+(?:mornings?|afternoons?|evenings?|nights?)\s+of\s+)?$")
+_BETWEEN_JOIN = re.compile(
+    r"\s+(?i:and|to|until|till)\s+(?:(?i:about\s+)?[012]?\d[:.][0-5]\d(?:\s*(?i:hrs|hours))?\s+(?i:on\s+)?"
+    r"|(?i:the\s+(?:morning|afternoon|evening|night)\s+of\s+))?")
+_BETWEEN_DAY_NUMBER = re.compile(
+    r"(?P<open>(?i:between)\s+(?i:the\s+(?:mornings?|afternoons?|evenings?|nights?)\s+of\s+)?)(?P<d>[0-3]?\d)\s+(?i:and)\s+$")
+
+
+def _join_between(text: str, found: list[TemporalMatch]) -> tuple[TemporalMatch, ...]:
+    if "etween" not in text and "rom" not in text:
+        return tuple(found)
+    out: list[TemporalMatch] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if a.date.precision == PRECISION_DAY and a.date.best is not None and b is not None and b.date.best is not None \
+                and b.date.precision == PRECISION_DAY and _BETWEEN_JOIN.fullmatch(text, a.end, b.start):
+            opening = _BETWEEN_OPEN.search(text, max(0, a.start - 40), a.start)
+            joined = _named_range(a.date.best, b.date.best, text[a.start:b.end]) if opening else None
+            if opening and joined is not None:
+                out.append(TemporalMatch(opening.start(), b.end, text[opening.start():b.end], joined))
+                i += 2
+                continue
+        if a.date.precision == PRECISION_DAY and a.date.best is not None:
+            number = _BETWEEN_DAY_NUMBER.search(text, max(0, a.start - 60), a.start)
+            if number is not None and 0 < int(number.group("d")) < a.date.best.day:
+                first = a.date.best.replace(day=int(number.group("d")))
+                joined = _named_range(first, a.date.best, text[number.start():a.end])
+                if joined is not None:
+                    out.append(TemporalMatch(number.start(), a.end, text[number.start():a.end], joined))
+                    i += 1
+                    continue
+        out.append(a)
+        i += 1
+    return tuple(out)
 
 
 def find_temporal_expressions(text: str, published: date | None, *,
