@@ -90,6 +90,9 @@ _APPOSITIVE = re.compile(
     r"|\s\((?:including|among them|mostly|most of them|all|of whom)\b[^()]{1,90}\)",
     re.IGNORECASE,
 )
+_ACRONYM = re.compile(r"\s\([A-Z][A-Za-z]{1,7}\)(?=\s)")
+# "a woman and her daughter", "two men and a boy": each further person named after "and".
+_CONJUNCT = re.compile(r"\band\s+(?:(?P<num>\d+|" + _WORD_NUM + r")|(?:an?|her|his|their|the|one)\b)", re.IGNORECASE)
 _NOUN_STOP = re.compile(r"\b(?:in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which)\b", re.IGNORECASE)
 
 # Who says so: "according to X", "X said/reported", "citing X".
@@ -196,6 +199,8 @@ def _np_then_word(text: str) -> Iterator[re.Match[str]]:
 def _blank_appositives(text: str) -> str:
     """"Nine people, among them four children, were killed": the aside blanked (same length), so the
     head count meets its verb and the aside's own numbers are not read as a second figure."""
+    if "(" in text:
+        text = _ACRONYM.sub(lambda m: " " * len(m.group()), text)  # "seven World Central Kitchen (WCK) aid workers"
     if "," not in text or not _APPOSITIVE_HINT.search(text):
         return text
     return _APPOSITIVE.sub(lambda m: " " * len(m.group()), text)
@@ -238,6 +243,9 @@ def find_casualties(text: str) -> list[CasualtyFigure]:
         ):
             continue
         count, vague = parsed
+        for more in _CONJUNCT.finditer(match.group("noun") or ""):
+            extra = parse_number(more.group("num")) if more.group("num") else (1, False)
+            count += extra[0] if extra else 0
         add(match.start("num") if not match.group("qual") else match.start(), match.end(),
             _kind(match.group("word")), count, vague or bool(match.group("qual")))
     if _ONE_PERSON_HINT.search(text):

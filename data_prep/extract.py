@@ -59,6 +59,7 @@ _TRAILING_SPEAKER = re.compile(r"[,\"'”’]\s*(?P<who>[^,\"'“”‘’]{1,60
 _NAME_AFTER_PLACE = re.compile(r"^\s+(?!(?:Strip|City|Camp|Refugee|Valley|Governorate|District|Crossing|Desert|Bank)\b)[A-Z][a-z]")
 # "were killed", "was reportedly shot": a passive right before a trigger (its subject is no actor).
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$")
+_PASSIVE_TRIGGER = re.compile(r"(?:was|were|been|being|is|are|got)\b", re.IGNORECASE)
 _PASSIVE_BY = re.compile(r"\b\w+(?:ed|en|wn|t)\s+by\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _ACCORDING_BEFORE = re.compile(r"\baccording to\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _SAYS_AFTER = re.compile(r"\s*(?:also\s+)?(?:said|says|told|reported|announced|stated)\b", re.IGNORECASE)
@@ -114,6 +115,10 @@ MAIN_DAY_REACH = 3
 LEAD_SENTENCES = 3
 
 ISRAELI_MILITARY = "Israeli military"
+# A raid by these is an attack on a community, not a battle between armed forces.
+CIVILIAN_RAIDER_KINDS = frozenset({"settlers", "civilians"})
+# What ends a verb's reach over the next verb's subject: a clause or sentence break.
+_SUBJECT_BREAK = re.compile(r"[;:.]|, (?:while|but|whereas|after|before|when)\b|\b(?:who|which|that)\b")
 # ACLED inter codes of armed actors (state forces, rebels, political militias): their dead fell in a battle.
 COMBATANT_INTERS = frozenset({1, 2, 3})
 UNIDENTIFIED_ARMED_GROUP = "Unidentified Palestinian armed group"
@@ -450,10 +455,14 @@ class ArticleExtractor:
             all_found.append(Candidate(sentence, group, start, end, _best_rule(group)))
         speaker = None
         found: list[Candidate] = []
+        previous: Candidate | None = None
         for candidate in all_found:
             self._assign_actors(candidate, masked, actor_matches, speaker)
             if candidate.family == "statement" and candidate.actor1 is not None and speaker is None:
                 speaker = candidate.actor1
+            elif candidate.family != "statement":
+                self._share_subject(candidate, previous, masked)
+                previous = candidate
             self._assign_place(candidate, masked, place_matches)
             self._assign_date(candidate, masked, times, all_found)
             candidate.clock = _clock(masked, candidate, all_found)
@@ -506,6 +515,10 @@ class ArticleExtractor:
         before = [m for m in matches if _in(m.start, m.end, floor, first.start)]
         after = [m for m in matches if _in(m.start, m.end, first.end, c.end)]
         subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(_before(text, m.start)) and not _BY_BEFORE.search(_before(text, m.start))]
+        if _PASSIVE_TRIGGER.match(main.text):
+            # "An UNRWA school was hit": the subject of a passive strike is what was hit.
+            c.actor2 = subjects[-1].actor if subjects else None
+            subjects = []
         # The agent of a passive or of a noun ("fired by X", "operation by X"), before any other trigger.
         stop = next((t.start for t in c.triggers if t.start > main.end), c.end)
         agents = [m for m in after if m.start - main.end < 60 and m.end <= stop and (
@@ -523,10 +536,15 @@ class ArticleExtractor:
             victims = [m for m in subjects if first.start - m.end <= 60] if passive else []
             if victims:
                 # "Three Israeli soldiers were killed in Gaza": the subject of a passive is the victim.
-                c.actor2 = victims[-1].actor
-                if c.actor2.inter in COMBATANT_INTERS:
-                    c.rule = self.triggers.top_rule("clash") or c.rule  # fighters killed: a battle
-                    c.coding["type"] = f"combatants killed ({c.actor2.name}): armed clash"
+                victim = victims[-1].actor
+                if victim.inter in COMBATANT_INTERS:
+                    # Fighters killed: a battle, and in a battle each side is a party (ACLED lists either first).
+                    c.rule = self.triggers.top_rule("clash") or c.rule
+                    c.actor1 = victim
+                    c.coding["type"] = f"combatants killed ({victim.name}): armed clash"
+                    c.coding["actor"] = f"party to the clash, named as its dead: {victims[-1].text!r}"
+                else:
+                    c.actor2 = victim
                 return
         if agents:
             c.actor1 = agents[0].actor
@@ -552,6 +570,18 @@ class ArticleExtractor:
         targets += [m for m in before if _TARGET_ACTOR_BEFORE.search(_before(text, m.start)) and m.actor.name != acting]
         if targets:
             c.actor2 = targets[0].actor
+
+    def _share_subject(self, c: Candidate, previous: Candidate | None, text: str) -> None:
+        """"Settlers raided Huwwara and assaulted a Palestinian and hurled stones": the verbs joined
+        by "and" share their subject; a raid by civilians (settlers) on a village is an attack."""
+        if c.actor1 is None and previous is not None and previous.actor1 is not None and not previous.actor1_default \
+                and not _SUBJECT_BREAK.search(text, previous.triggers[-1].end, c.triggers[0].start) \
+                and not _PASSIVE_BEFORE.search(_before(text, c.triggers[0].start)):
+            c.actor1 = previous.actor1
+            c.coding["actor"] = f"shares the subject of {previous.triggers[0].text!r}"
+        if c.family == "clash" and c.actor1 is not None and c.actor1.kind in CIVILIAN_RAIDER_KINDS:
+            c.rule = self.triggers.top_rule("attack") or c.rule
+            c.coding["type"] = f"a raid by {c.actor1.name}: attack"
 
     @staticmethod
     def _speaker(text: str, verb: TriggerMatch, matches: list[ActorMatch]) -> Actor | None:
