@@ -26,7 +26,7 @@ _NUM = (
 _QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|approximately|an estimated|up to|roughly)"
 _STOPWORDS = r"(?:and|in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which|since|for)"
 _WORD = r"[A-Za-z0-9'-]*[A-Za-z][A-Za-z0-9'-]*"
-_NOUN = rf"(?:{_WORD} ){{0,4}}?"
+_NOUN = rf"(?:{_WORD} ){{0,5}}?"
 _NOUN_AFTER = rf"(?:\s(?!{_STOPWORDS}\b){_WORD}){{0,3}}"
 _KILL_WORDS = r"(?:(?:shot|stabbed|beaten|run over|crushed) (?:and killed|dead|to death)|killed|dead|died|martyred|slain|lost their lives|deaths|fatalities|bodies)"
 _INJ_WORDS = r"(?:injured|wounded|hurt|injuries|treated for (?:injuries|wounds|shock)|treated)"
@@ -90,6 +90,7 @@ _APPOSITIVE = re.compile(
     r"|\s\((?:including|among them|mostly|most of them|all|of whom)\b[^()]{1,90}\)",
     re.IGNORECASE,
 )
+_RESPECTIVELY = re.compile(r"[\s,]*respectively\b", re.IGNORECASE)
 _ACRONYM = re.compile(r"\s\([A-Z][A-Za-z]{1,7}\)(?=\s)")
 # "a woman and her daughter", "two men and a boy": each further person named after "and".
 _CONJUNCT = re.compile(r"\band\s+(?:(?P<num>\d+|" + _WORD_NUM + r")|(?:an?|her|his|their|the|one)\b)", re.IGNORECASE)
@@ -196,6 +197,11 @@ def _np_then_word(text: str) -> Iterator[re.Match[str]]:
                                  before + 1, min(after + 1, len(text)), after)
 
 
+def respectively_follows(text: str, position: int) -> bool:
+    """Whether ", respectively" closes the list that ends at `position` (within a few words)."""
+    return _RESPECTIVELY.search(text[position: position + 40]) is not None
+
+
 def _blank_appositives(text: str) -> str:
     """"Nine people, among them four children, were killed": the aside blanked (same length), so the
     head count meets its verb and the aside's own numbers are not read as a second figure."""
@@ -228,11 +234,20 @@ def find_casualties(text: str) -> list[CasualtyFigure]:
         if match.group("num").lower() in ("a", "an") and not _A_PERSON.match(text, match.end("num")):
             continue  # "killing a sheep": an article counts only a person
         count, vague = parsed
-        for extra in re.finditer(_NUM, match.group("more") or "", re.IGNORECASE):
-            more = parse_number(extra.group())
+        kind, minimum = _kind(match.group("word")), vague or bool(match.group("qual"))
+        extras = [(m, parse_number(m.group())) for m in re.finditer(_NUM, match.group("more") or "", re.IGNORECASE)]
+        if extras and _RESPECTIVELY.match(text, match.end()):
+            # "killing 18 and 40 Palestinians, respectively": one figure per incident listed before.
+            add(match.start(), match.end("num"), kind, count, minimum)
+            for extra, more in extras:
+                if more:
+                    at = match.start("more") + extra.start()
+                    add(at, match.start("more") + extra.end(), kind, more[0], minimum or more[1])
+            continue
+        for _, more in extras:
             if more:
                 count += more[0]
-        add(match.start(), match.end(), _kind(match.group("word")), count, vague or bool(match.group("qual")))
+        add(match.start(), match.end(), kind, count, minimum)
     for match in _np_then_word(text):
         parsed = parse_number(match.group("num"))
         if parsed is None or not _noun_ok(match.group("noun")):

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import schema, settings, yaml_files
 from .actors import ActorDictionary, ActorMatch
-from .casualties import INJURED, KILLED, CasualtyFigure, find_casualties, find_claimant
+from .casualties import INJURED, KILLED, CasualtyFigure, find_casualties, find_claimant, respectively_follows
 from .dates import find_temporal_expressions
 from .models import Actor, Article, Claim, Event, ParsedDate, Place, TemporalMatch
 from .places import Gazetteer, PlaceMatch
@@ -142,6 +142,7 @@ class Candidate:
     date_inferred: bool = False
     claims: list[Claim] = field(default_factory=list)
     extra_evidence: list[Sentence] = field(default_factory=list)
+    part: int = 0  # which of the events a "respectively" sentence lists (0: the sentence's only one)
     clock: str | None = None  # "at about 14:40": a time of day tells one incident from another
     # Why each field was coded so (rule, words, defaults): shown to reviewers.
     coding: dict[str, str] = field(default_factory=dict)
@@ -470,8 +471,32 @@ class ArticleExtractor:
                 found.append(candidate)
         for candidate in found:
             self._apply_anchor_place(candidate, masked)
+        found = self._split_respectively(found, figures, masked, place_matches)
         self._attach_figures(found, figures, masked)
         return self._drop_redundant_statements(found), figures, masked
+
+    def _split_respectively(self, found: list[Candidate], figures: list[CasualtyFigure], text: str,
+                            places: list[PlaceMatch]) -> list[Candidate]:
+        """"In two separate attacks in Jabalia and Gaza city, buildings were hit, killing 18 and 40,
+        respectively": one event per place listed, each with its own toll."""
+        if "respectively" not in text:
+            return found
+        violent = [c for c in found if c.family in VIOLENT_FAMILIES]
+        if len(violent) != 1:
+            return found
+        c = violent[0]
+        tolls = [f for f in figures if f.kind == KILLED and respectively_follows(text, f.end)
+                 or f.kind == KILLED and any(g is not f and g.kind == KILLED and 0 < f.start - g.end < 12 for g in figures)]
+        listed = [m for m in places if m.place.kind != "region" and m.start < (tolls[0].start if tolls else 0)]
+        if len(tolls) < 2 or len(listed) != len(tolls):
+            return found
+        parts = []
+        for number, (place, toll) in enumerate(zip(listed, tolls), start=1):
+            part = replace(c, part=number, place=place.place, claims=[self._claim(toll, text)], coding=dict(c.coding),
+                           extra_evidence=list(c.extra_evidence))
+            part.coding["place"] = f"one of the places listed with 'respectively': {place.text!r}"
+            parts.append(part)
+        return [x for x in found if x is not c] + parts
 
     def _anchored(self, text: str, times: list[TemporalMatch]) -> list[TemporalMatch]:
         """Replace a yearless "October 7" by the day every reader knows it means."""
@@ -726,7 +751,8 @@ class ArticleExtractor:
             found, figures, masked = self.candidates(sentence, masked_text[sentence.start: sentence.end], quotes, scans)
             if not any(c.family in VIOLENT_FAMILIES for c in found):
                 if figures and last_violent and number - last_violent[0] <= CASUALTY_REACH \
-                        and not self._cumulative(masked, figures):
+                        and not self._cumulative(masked, figures) \
+                        and not self._own_report(sentence, last_violent[1], masked):
                     owner = last_violent[1]
                     owner.claims.extend(self._claim(f, masked) for f in figures)
                     owner.extra_evidence.append(sentence)
@@ -767,6 +793,13 @@ class ArticleExtractor:
             if rule is not None and rule.actor in named:
                 c.actor1, c.actor1_default = self.actors.get(rule.actor), True
                 c.coding["actor"] = f"default actor for {c.family} in {area} (the article names {rule.actor})"
+
+    def _own_report(self, sentence: Sentence, owner: Candidate, text: str) -> bool:
+        """A figure in another paragraph or bullet that names its own day reports something else
+        ("On 1 April, the army said 200 gunmen had been killed"), not the toll of the event before."""
+        if sentence.paragraph == owner.sentence.paragraph:
+            return False
+        return any(t.date.best is not None for t in find_temporal_expressions(text, self.article.published))
 
     def _cumulative(self, text: str, figures: list[CasualtyFigure]) -> bool:
         """A running total ("since Oct. 7", "at least 550 have been killed"): no one event's toll."""
@@ -824,6 +857,8 @@ class ArticleExtractor:
             when = replace(when, best=when.end, precision=schema.PRECISION_RANGE)
         evidence = c.sentence
         key = f"{self.article.article_id}:{evidence.start}:{c.family}:{c.triggers[0].start}"
+        if c.part:
+            key += f":{c.part}"  # one of the events a 'respectively' sentence lists
         family_rule = c.rule
         return Event(
             mention_id=hashlib.sha1(key.encode()).hexdigest()[:16],
