@@ -26,7 +26,10 @@ _NUM = (
 _QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|approximately|an estimated|up to|roughly)"
 _STOPWORDS = r"(?:and|in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which|since|for)"
 _WORD = r"[A-Za-z0-9'-]*[A-Za-z][A-Za-z0-9'-]*"
-_NOUN = rf"(?:{_WORD} ){{0,5}}?"
+# Up to five words of noun ("World Central Kitchen aid workers"), none of them a word that ends a
+# noun phrase ("a new raid which left ten dead": the noun cannot run through "which").
+_NOUN_END = r"(?:in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which)"
+_NOUN = rf"(?:(?!{_NOUN_END}\b){_WORD} ){{0,5}}?"
 _NOUN_AFTER = rf"(?:\s(?!{_STOPWORDS}\b){_WORD}){{0,3}}"
 _KILL_WORDS = r"(?:(?:shot|stabbed|beaten|run over|crushed) (?:and killed|dead|to death)|killed|dead|died|martyred|slain|lost their lives|deaths|fatalities|bodies)"
 _INJ_WORDS = r"(?:injured|wounded|hurt|injuries|treated for (?:injuries|wounds|shock)|treated)"
