@@ -714,6 +714,10 @@ def _detail(tables: data.Tables, built: data.Built, filtered_ids: set[str] | Non
             st.caption("No casualty figures reported.")
         else:
             st.dataframe(claims, hide_index=True)
+    coding = evidence.coding_rows(row.get(S.CODING))
+    if coding:
+        st.markdown("**Why it was coded so** (check these first)")
+        st.dataframe(pd.DataFrame(coding), hide_index=True, key="coding_table")
     with st.expander("Every field of this event"):
         st.dataframe(_field_table(row), hide_index=True, height=min(38 * (len(row) + 1), 900))
 

@@ -6,6 +6,7 @@ directives, and `marked_text` marks the evidence inside the article with plain c
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -158,3 +159,24 @@ def to_markdown(parts: Sequence[Segment], colours: Mapping[str, str] = COLOURS) 
 def legend_markdown(kinds: Iterable[str], colours: Mapping[str, str] = COLOURS) -> str:
     """A one-line legend for the kinds shown (our own fixed labels, never article text)."""
     return " ".join(f":{colours[k]}-background[{LABELS[k]}]" for k in kinds if k in colours)
+
+
+# The fields a coding note explains, in the order a reviewer checks them.
+CODING_FIELDS: tuple[str, ...] = ("type", "actor", "place", "day", "casualties")
+
+
+def coding_rows(coding_json: object) -> list[dict[str, str]]:
+    """The event's `coding` note (JSON) as rows of (field, why), for a plain table: never Markdown.
+
+    A missing or malformed note gives no rows; fields the note does not name are left out.
+    """
+    if not isinstance(coding_json, str) or not coding_json:
+        return []
+    try:
+        note = json.loads(coding_json)
+    except ValueError:
+        return []
+    if not isinstance(note, dict):
+        return []
+    ordered = [f for f in CODING_FIELDS if f in note] + [f for f in note if f not in CODING_FIELDS]
+    return [{"field": field, "why": str(note[field])} for field in ordered]

@@ -94,9 +94,12 @@ _APPOSITIVE = re.compile(
     re.IGNORECASE,
 )
 _RESPECTIVELY = re.compile(r"[\s,]*respectively\b", re.IGNORECASE)
+# "... 18 and 40 Palestinians, respectively": the marker a few words of noun after the last figure.
+_RESPECTIVELY_AFTER = re.compile(r"(?:\s+[A-Za-z'-]+){0,3}[\s,]*respectively\b", re.IGNORECASE)
 _ACRONYM = re.compile(r"\s\([A-Z][A-Za-z]{1,7}\)(?=\s)")
 # "a woman and her daughter", "two men and a boy": each further person named after "and".
-_CONJUNCT = re.compile(r"\band\s+(?:(?P<num>\d+|" + _WORD_NUM + r")|(?:an?|her|his|their|the|one)\b)", re.IGNORECASE)
+_CONJUNCT = re.compile(r"\band\s+(?:(?:(?:her|his|their|the)\s+)?(?P<num>\d+|" + _WORD_NUM + r")\b|(?:an?|her|his|their|the|one)\b)",
+                       re.IGNORECASE)
 _NOUN_STOP = re.compile(r"\b(?:in|at|on|during|after|when|while|by|from|near|as|of|with|that|who|which)\b", re.IGNORECASE)
 
 # Who says so: "according to X", "X said/reported", "citing X".
@@ -202,7 +205,7 @@ def _np_then_word(text: str) -> Iterator[re.Match[str]]:
 
 def respectively_follows(text: str, position: int) -> bool:
     """Whether ", respectively" closes the list that ends at `position` (within a few words)."""
-    return _RESPECTIVELY.search(text[position: position + 40]) is not None
+    return _RESPECTIVELY_AFTER.match(text, position) is not None
 
 
 def _blank_appositives(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass, field, fields, replace
@@ -59,7 +60,7 @@ _TRAILING_SPEAKER = re.compile(r"[,\"'”’]\s*(?P<who>[^,\"'“”‘’]{1,60
 _NAME_AFTER_PLACE = re.compile(r"^\s+(?!(?:Strip|City|Camp|Refugee|Valley|Governorate|District|Crossing|Desert|Bank)\b)[A-Z][a-z]")
 # "were killed", "was reportedly shot": a passive right before a trigger (its subject is no actor).
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$")
-_PASSIVE_TRIGGER = re.compile(r"(?:was|were|been|being|is|are|got)\b", re.IGNORECASE)
+_PASSIVE_TRIGGER = re.compile(r"(?:was|were|been|being|is|are|got|sustained)\b", re.IGNORECASE)
 _PASSIVE_BY = re.compile(r"\b\w+(?:ed|en|wn|t)\s+by\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _ACCORDING_BEFORE = re.compile(r"\baccording to\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _SAYS_AFTER = re.compile(r"\s*(?:also\s+)?(?:said|says|told|reported|announced|stated)\b", re.IGNORECASE)
@@ -395,29 +396,40 @@ class _TextMatches:
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def _list_leads(sentences: list[Sentence], text: str, triggers: _Spans) -> dict[int, TriggerMatch]:
-    """The list items whose lead-in ("The following are among the deadliest incidents, involving
-    the hitting of residential buildings:") names the kind of incident: item sentence -> the
-    lead-in's main violent trigger. A list runs over the lines after its lead-in, up to a blank
-    line or the first item that names a kind of its own."""
-    leads: dict[int, TriggerMatch] = {}
-    lead: TriggerMatch | None = None
-    lead_paragraph = -1
+def _list_items(sentences: list[Sentence], text: str) -> dict[int, int]:
+    """List item sentence -> the sentence that introduces its list: the last of its line, ending
+    in ":", followed by lines with no blank line between (the list ends at a blank line)."""
+    items: dict[int, int] = {}
+    lead: int | None = None
     for number, sentence in enumerate(sentences):
         if number and _BLANK_LINE.search(text, sentences[number - 1].end, sentence.start):
             lead = None
-        found = triggers.within(sentence.start, sentence.end)
-        if lead is not None and sentence.paragraph != lead_paragraph:
-            if any(not t.rule.generic and t.rule.family in VIOLENT_FAMILIES for t in found):
-                lead = None  # an item that names its own kind ends what the lead-in says
-            else:
-                leads[number] = lead
-        last_of_paragraph = number + 1 == len(sentences) or sentences[number + 1].paragraph != sentence.paragraph
-        if last_of_paragraph and sentence.text.rstrip().endswith(":"):
-            kinds = [t for t in found if not t.rule.generic and not t.rule.secondary and t.rule.family in VIOLENT_FAMILIES]
-            lead = max(kinds, key=lambda t: t.rule.priority) if kinds else None
-            lead_paragraph = sentence.paragraph
-    return leads
+        if lead is not None and sentence.paragraph != sentences[lead].paragraph:
+            items[number] = lead
+        last_of_line = number + 1 == len(sentences) or sentences[number + 1].paragraph != sentence.paragraph
+        if last_of_line and sentence.text.rstrip().endswith(":"):
+            lead = number
+    return items
+
+
+def _list_kinds(sentences: list[Sentence], items: dict[int, int], triggers: _Spans) -> dict[int, TriggerMatch]:
+    """The list items whose lead-in ("The following are among the deadliest incidents, involving
+    the hitting of residential buildings:") names the kind of incident: item -> the lead-in's main
+    violent trigger, up to the first item that names a kind of its own."""
+    kinds: dict[int, TriggerMatch] = {}
+    ended: set[int] = set()
+    for number, lead in sorted(items.items()):
+        if lead in ended:
+            continue
+        found = triggers.within(sentences[number].start, sentences[number].end)
+        if any(not t.rule.generic and t.rule.family in VIOLENT_FAMILIES for t in found):
+            ended.add(lead)  # an item that names its own kind ends what the lead-in says
+            continue
+        said = triggers.within(sentences[lead].start, sentences[lead].end)
+        main = [t for t in said if not t.rule.generic and not t.rule.secondary and t.rule.family in VIOLENT_FAMILIES]
+        if main:
+            kinds[number] = max(main, key=lambda t: t.rule.priority)
+    return kinds
 
 
 class ArticleExtractor:
@@ -485,8 +497,14 @@ class ArticleExtractor:
         if len(violent) != 1:
             return found
         c = violent[0]
-        tolls = [f for f in figures if f.kind == KILLED and respectively_follows(text, f.end)
-                 or f.kind == KILLED and any(g is not f and g.kind == KILLED and 0 < f.start - g.end < 12 for g in figures)]
+        killed = [f for f in figures if f.kind == KILLED]
+        last = next((i for i, f in enumerate(killed) if respectively_follows(text, f.end)), None)
+        if last is None:
+            return found
+        first = last
+        while first > 0 and 0 < killed[first].start - killed[first - 1].end < 12:
+            first -= 1  # "killing 18 and 40": the figures listed together before "respectively"
+        tolls = killed[first: last + 1]
         listed = [m for m in places if m.place.kind != "region" and m.start < (tolls[0].start if tolls else 0)]
         if len(tolls) < 2 or len(listed) != len(tolls):
             return found
@@ -557,6 +575,7 @@ class ArticleExtractor:
             c.actor1 = agents[0].actor if agents else (near[-1].actor if near else None)
             speaker = None
             if c.actor1 is not None:
+                c.coding["actor"] = f"agent: {agents[0].text!r}" if agents else f"subject: {near[-1].text!r}"
                 return
             victims = [m for m in subjects if first.start - m.end <= 60] if passive else []
             if victims:
@@ -573,22 +592,29 @@ class ArticleExtractor:
                 return
         if agents:
             c.actor1 = agents[0].actor
+            c.coding["actor"] = f"agent: {agents[0].text!r}"
         elif speaker is not None and (pronoun or generic_subject) and speaker.kind not in NOT_ACTING_KINDS:
             # "Hamas said it had fired", "the Brigades said resistance fighters targeted": the claimant acts.
             c.actor1 = speaker
+            c.coding["actor"] = f"the speaker, who claims it: {speaker.name}"
         elif subjects:
             c.actor1 = subjects[0].actor
+            c.coding["actor"] = f"subject: {subjects[0].text!r}"
         elif c.family in VIOLENT_FAMILIES and any(
                 _ISRAELI_ADJ.search(text[max(0, t.start - 40): t.start]) for t in c.triggers if not t.rule.secondary):
             c.actor1 = self.actors.get(ISRAELI_MILITARY)
+            c.coding["actor"] = "'Israeli' before the action word"
         elif _PALESTINIAN_ADJ.search(text[max(0, first.start - 40): first.start]) and c.family in {"shelling", "explosive"}:
             c.actor1 = self.actors.get(UNIDENTIFIED_ARMED_GROUP)
+            c.coding["actor"] = "'Palestinian' or 'Gaza' before the fire"
         elif speaker is not None and speaker.kind == "armed_group":
             # "The DFLP claimed a barrage of rockets": an armed group's claim names who acted.
             c.actor1 = speaker
+            c.coding["actor"] = f"the armed group that claims it: {speaker.name}"
         elif c.rule.default_actor1:
             c.actor1 = self.actors.get(c.rule.default_actor1)
             c.actor1_default = True
+            c.coding["actor"] = f"default actor of the trigger {first.text!r}"
         acting = c.actor1.name if c.actor1 else None
         targets = [m for m in after if m.actor.name != acting and not _BY_BEFORE.search(_before(text, m.start))
                    and not _SAYS_AFTER.match(text[m.end:])]
@@ -659,6 +685,8 @@ class ArticleExtractor:
             # A day elsewhere in the sentence scopes over it, unless another event of the sentence owns it.
             inside = [t for t in usable if not any(o is not c and _in(t.start, t.end, o.start, o.end) for o in others)]
         c.when = inside[0].date if inside else None
+        if inside:
+            c.coding["day"] = f"words: {inside[0].text!r}"
 
     def _keep(self, c: Candidate, text: str, places: list[PlaceMatch], times: list[TemporalMatch],
               figures: list[CasualtyFigure]) -> bool:
@@ -701,6 +729,8 @@ class ArticleExtractor:
         return True
 
     def _attach_figures(self, found: list[Candidate], figures: list[CasualtyFigure], text: str) -> None:
+        if any(c.part for c in found):
+            return  # a "respectively" sentence: each listed event holds its own toll already
         violent = [c for c in found if c.family in VIOLENT_FAMILIES]
         if not violent:
             return  # the caller hands them to the event told just before
@@ -741,7 +771,10 @@ class ArticleExtractor:
         for match in scans.places.matches:
             if match.place.admin1:
                 region_counts[match.place.admin1] = region_counts.get(match.place.admin1, 0) + 1
-        list_leads = _list_leads(sentences, self.article.text, scans.triggers)
+        list_items = _list_items(sentences, self.article.text)
+        lead_ins = set(list_items.values())
+        list_kinds = _list_kinds(sentences, list_items, scans.triggers)
+        lead_days: dict[int, ParsedDate] = {}
         for number, sentence in enumerate(sentences):
             if sentence.is_header or sentence.text in seen_text:
                 continue
@@ -758,7 +791,15 @@ class ArticleExtractor:
                     owner.extra_evidence.append(sentence)
                 if not found:
                     continue
-            lead = list_leads.get(number)
+            if number in lead_ins:
+                # "The following incidents were reported on 7 May:" introduces its items, it tells none;
+                # its day is theirs.
+                days = [t for t in find_temporal_expressions(masked, self.article.published) if _usable(t.date)]
+                if days:
+                    lead_days[number] = days[0].date
+                continue
+            lead = list_kinds.get(number)
+            lead_day = lead_days.get(list_items.get(number, -1))
             for c in found:
                 if lead is not None and all(t.rule.generic for t in c.triggers):
                     # "The following incidents involved the hitting of residential buildings:" then
@@ -766,6 +807,9 @@ class ArticleExtractor:
                     c.rule = lead.rule
                     c.coding["type"] = f"from the list's lead-in: {lead.text!r}"
                 self._inherit(c, events)
+                if c.when is None and lead_day is not None and c.family != "statement":
+                    c.when = lead_day
+                    c.coding["day"] = f"from the list's lead-in: {lead_day.text!r}"
                 events.append(c)
                 if c.family in VIOLENT_FAMILIES:
                     last_violent = (number, c)
@@ -774,11 +818,16 @@ class ArticleExtractor:
             if c.place is None and c.family != "statement" and dominant:
                 c.place = self.gazetteer.lookup(dominant)
                 c.place_inferred = True
-        self._apply_area_defaults(events, {m.actor.name for m in scans.actors.matches})
+                c.coding["place"] = f"no place in its sentence or paragraph: the article's most named area ({dominant})"
+        # The actors the article names, or reads into its own words ("Israeli bombardment").
+        named = {m.actor.name for m in scans.actors.matches} | {
+            c.actor1.name for c in events if c.actor1 is not None and not c.actor1_default}
+        self._apply_area_defaults(events, named)
         main_day = self._main_day(sentences, masked_text)
         for c in events:
             if c.when is None and self.article.published is not None:
                 c.when, c.date_inferred = self._inferred_day(main_day), True
+                c.coding["day"] = f"no day in its sentence or paragraph: the {c.when.text}"
         merged = merge_within_article(events)
         return [self._to_event(c) for c in merged]
 
@@ -846,6 +895,19 @@ class ArticleExtractor:
         day_before = published - timedelta(days=1)
         return ParsedDate(day_before, day_before, published, schema.PRECISION_APPROX, "publication date")
 
+    @staticmethod
+    def _coding(c: Candidate) -> str:
+        """Why the event was coded so, for a reviewer: which words or which default set each field."""
+        typed_by = next((t for t in c.triggers if t.rule is c.rule), c.triggers[0])
+        why = {"type": f"trigger {typed_by.text!r} ({c.rule.family}: {c.rule.event_type})", **c.coding}
+        if c.actor1 is None:
+            why.pop("actor", None)
+        if c.place is None:
+            why.pop("place", None)
+        if c.claims:
+            why["casualties"] = "; ".join(f"{cl.count} {cl.kind} ({cl.claimant}): {cl.text!r}" for cl in c.claims)
+        return json.dumps(why, ensure_ascii=False)
+
     def _to_event(self, c: Candidate) -> Event:
         kills = [cl.count for cl in c.claims if cl.kind == KILLED]
         hurts = [cl.count for cl in c.claims if cl.kind == INJURED]
@@ -861,6 +923,7 @@ class ArticleExtractor:
             key += f":{c.part}"  # one of the events a 'respectively' sentence lists
         family_rule = c.rule
         return Event(
+            coding=self._coding(c),
             mention_id=hashlib.sha1(key.encode()).hexdigest()[:16],
             article_id=self.article.article_id,
             source_file=self.article.file,
@@ -961,6 +1024,12 @@ def _told_apart(a: Candidate, b: Candidate) -> bool:
     toll, or words that say so ("a second strike", "another attack")."""
     if a.clock and b.clock and a.clock != b.clock:
         return True
+    for area, spot in ((a, b), (b, a)):
+        if area.place is None or spot.place is None or area.place.kind != "region" or spot.place.kind == "region":
+            continue
+        # "Bombardment continued across the Strip" never absorbs an incident told with its own day or toll.
+        if (area.date_inferred and not spot.date_inferred) or _own_killed(spot) is not None:
+            return True
     killed_a, killed_b = _own_killed(a), _own_killed(b)
     if killed_a is not None and killed_b is not None and killed_a != killed_b:
         return True

@@ -218,6 +218,7 @@ def event_row(cluster: Sequence[Event]) -> dict[str, object]:
         S.SOURCE_FILES: _join([m.source_file for m in ordered]),
         S.ARTICLE_IDS: _join([m.article_id for m in ordered]),
         S.MENTION_COUNT: len(ordered),
+        S.CODING: best.coding or None,
     }
 
 
@@ -249,6 +250,7 @@ def mention_row(m: Event, event_id: str) -> dict[str, object]:
         S.ACTOR1: m.actor1, S.ACTOR2: m.actor2, S.LOCATION: m.place.name if m.place else None,
         S.FATALITIES: m.fatalities, S.INJURIES: m.injuries, S.CLAIMS: _claims_json([m]),
         S.EVIDENCE: m.evidence, S.EVIDENCE_START: m.evidence_start, S.EVIDENCE_END: m.evidence_end,
+        S.CODING: m.coding or None,
     }
 
 

@@ -120,3 +120,5 @@ class Event:
     outlet: str | None = None
     published: date | None = None
     notes: str = ""
+    # Why it was coded so (JSON: the words or the default behind its type, actor, place, day, toll).
+    coding: str = ""
