@@ -313,3 +313,49 @@ def _load_cached(path: Path) -> ActorDictionary:
     except yaml.YAMLError as exc:
         raise ActorDictionaryError(f"{path.name}: not valid YAML: {exc}") from None
     return parse_actors(data, path.name)
+
+
+@dataclass(frozen=True)
+class BareNoun:
+    """Nouns that stand for one actor ("troops", "the assailant"), from bare_actor_nouns.yaml."""
+
+    pattern: re.Pattern[str]
+    actor: str
+    needs_named: bool
+
+
+@functools.lru_cache(maxsize=4)
+def load_bare_nouns(path: Path | None = None) -> tuple[BareNoun, ...]:
+    """The bare nouns, longest first within each entry (one parse per path)."""
+    where = Path(path or settings.BARE_ACTOR_NOUNS_FILE)
+    try:
+        data = yaml_files.safe_load(where.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ActorDictionaryError(f"cannot read bare-noun file {where}: {exc.strerror}") from None
+    nouns = []
+    for i, raw in enumerate((data or {}).get("nouns") or [], 1):
+        words = _texts(raw.get("words"), f"{where.name}: entry {i}", "words")
+        alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+        nouns.append(BareNoun(re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE),
+                              _text(raw.get("actor"), f"{where.name}: entry {i}", "actor"), bool(raw.get("needs_named"))))
+    return tuple(nouns)
+
+
+def find_bare_nouns(text: str, dictionary: ActorDictionary, named: set[str], taken: list[ActorMatch]) -> list[ActorMatch]:
+    """The bare nouns of `text` that stand for an actor (not inside an actor already matched):
+    those that need it only when the article names their actor (`named`)."""
+    spans = [(m.start, m.end) for m in taken]
+    found: list[ActorMatch] = []
+    for noun in load_bare_nouns():
+        if noun.needs_named and noun.actor not in named:
+            continue
+        actor = dictionary.get(noun.actor)
+        if actor is None:
+            continue
+        for m in noun.pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in spans):
+                continue
+            spans.append((m.start(), m.end()))
+            found.append(ActorMatch(m.start(), m.end(), m.group(), actor))
+    return sorted(found, key=lambda m: m.start)
+

@@ -44,7 +44,7 @@ _NP_THEN_WORD = re.compile(
 )
 # "killed six Israelis and a Ukrainian woman", "wounding 12"
 _VERB_THEN_NP = re.compile(
-    rf"\b(?P<word>killed|killing|kills|kill|wounded|wounding|injured|injuring|injures)\s(?:(?:his|her|their|its) )?(?P<qual>{_QUAL} )?"
+    rf"\b(?P<word>killed|killing|kills|kill|eliminated|eliminating|wounded|wounding|injured|injuring|injures)\s(?:(?:his|her|their|its) )?(?P<qual>{_QUAL} )?"
     rf"(?P<num>{_NUM})(?P<noun>{_NOUN_AFTER})"
     rf"(?P<more>(?:,?\s+and\s+(?:(?:her|his|their|its)\s+)?(?:{_NUM}){_NOUN_AFTER})*)(?=[\s,.;:]|$)",
     re.IGNORECASE,
@@ -163,7 +163,7 @@ def parse_number(text: str) -> tuple[int, bool] | None:
 
 
 def _kind(word: str) -> str:
-    return KILLED if re.fullmatch(_KILL_WORDS + "|kill(?:ed|ing|s)?", word, re.IGNORECASE) else INJURED
+    return KILLED if re.fullmatch(_KILL_WORDS + "|kill(?:ed|ing|s)?|eliminat(?:ed|ing)", word, re.IGNORECASE) else INJURED
 
 
 def _noun_ok(noun: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 
 from . import schema, settings, yaml_files
-from .actors import ActorDictionary, ActorMatch
+from .actors import ActorDictionary, ActorMatch, find_bare_nouns
 from .casualties import INJURED, KILLED, CasualtyFigure, find_casualties, find_claimant, respectively_follows
 from .dates import find_temporal_expressions
 from .models import Actor, Article, Claim, Event, ParsedDate, Place, TemporalMatch
@@ -101,7 +101,8 @@ _ANOTHER = re.compile(r"\b(?:separate|second|third|another|a new|a further|furth
 _SEQUEL = re.compile(r"[\W]*(?:subsequently|later|afterwards|shortly (?:after|afterwards|thereafter)|soon after|"
                      r"in another incident|in a separate incident|in a second incident|meanwhile)\b", re.IGNORECASE)
 # "About 66 per cent of the fatalities since 7 October occurred during ...": a statistic, no event.
-_STATISTIC = re.compile(r"\b\d+(?:\.\d+)?\s*(?:per ?cent|percent)\b|\d%", re.IGNORECASE)
+_STATISTIC = re.compile(r"\b\d+(?:\.\d+)?\s*(?:per ?cent|percent)\b|\d%|\b(?:an additional|a total of|in total|overall|altogether|cumulatively)\b",
+                        re.IGNORECASE)
 _SPEAKER_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.IGNORECASE)
 
 VIOLENT_FAMILIES = frozenset({"air", "shelling", "interception", "explosive", "clash", "attack", "riot"})
@@ -242,6 +243,8 @@ def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch
                 or (same_clause and {trigger.rule.family} | families == {"arrest", "clash"})
                 or (trigger.rule.family in REMOTE_FAMILIES and families & REMOTE_FAMILIES and _JOINER.match(between))
                 or (trigger.rule.secondary and families & {"shelling", "air", "explosive"})
+                # "a house was struck and destroyed": the destruction is what the strike did
+                or (same_clause and trigger.rule.family == "destruction" and families & REMOTE_FAMILIES)
                 or (trigger.rule.family in REMOTE_FAMILIES and families == {"interception"})
                 or (same_clause and trigger.rule.generic and families & VIOLENT_FAMILIES)
                 or (same_clause and all(t.rule.generic for t in last) and trigger.rule.family in VIOLENT_FAMILIES)
@@ -277,6 +280,8 @@ def _best_rule(group: list[TriggerMatch]) -> TriggerRule:
     if "arrest" in families and not any(t.rule.generic for t in group):
         group = [t for t in group if t.rule.family == "arrest"]  # the raid is the setting of the arrests
     main = [t for t in group if not t.rule.secondary and not t.rule.generic] or [t for t in group if not t.rule.secondary] or group
+    if families & REMOTE_FAMILIES:
+        main = [t for t in main if t.rule.family != "destruction"] or main  # the strike, not what it destroyed
     return max(main, key=lambda t: t.rule.priority).rule
 
 
@@ -710,7 +715,7 @@ class ArticleExtractor:
         # Cheap tests first in these conditions: a pattern runs only when the rest would decide.
         if big and not own_time and not _DURATION.search(text[c.start: c.end]):
             return False  # "has killed more than 35,900": a running total
-        if not own_day and ("cent" in text or "%" in text) and _STATISTIC.search(text):
+        if not own_day and _STATISTIC.search(text):
             return False  # "45 per cent of them in the context of demonstrations": a statistic
         if _IRREALIS_BEFORE.search(text[max(c.start, first.start - 60): first.start]):
             return False  # vowed, threatened, planned: not (yet) an event
@@ -767,8 +772,18 @@ class ArticleExtractor:
         last_violent: tuple[int, Candidate] | None = None
         # Scan the original text once (blanked text scans ~1.7x slower) and drop what lies in blanked quotes.
         scans = _TextMatches.scan(self.article.text, self.triggers, self.gazetteer, self.actors).outside(masked_text)
+        # "Troops opened fire", "the assailant fled": bare nouns for an actor (data/bare_actor_nouns.yaml).
+        bare = find_bare_nouns(self.article.text, self.actors, {m.actor.name for m in scans.actors.matches},
+                               scans.actors.matches)
+        if bare:
+            kept = [m for m in bare if masked_text[m.start: m.end].strip() and masked_text[m.start] != " "]
+            scans.actors = _Spans(sorted(scans.actors.matches + kept, key=lambda m: m.start))
         region_counts: dict[str, int] = {}
+        # An outlet named after a place ("The Times of Israel") says nothing of where the story is.
+        outlets = [(m.start, m.end) for m in scans.actors.matches if m.actor.kind in NOT_SPEAKING_KINDS]
         for match in scans.places.matches:
+            if any(a <= match.start and match.end <= b for a, b in outlets):
+                continue
             if match.place.admin1:
                 region_counts[match.place.admin1] = region_counts.get(match.place.admin1, 0) + 1
         list_items = _list_items(sentences, self.article.text)
@@ -1025,7 +1040,8 @@ def _told_apart(a: Candidate, b: Candidate) -> bool:
     if a.clock and b.clock and a.clock != b.clock:
         return True
     for area, spot in ((a, b), (b, a)):
-        if area.place is None or spot.place is None or area.place.kind != "region" or spot.place.kind == "region":
+        if area.place is None or spot.place is None or area.place.kind != "region" or spot.place.kind == "region" \
+                or area.place_inferred:
             continue
         # "Bombardment continued across the Strip" never absorbs an incident told with its own day or toll.
         if (area.date_inferred and not spot.date_inferred) or _own_killed(spot) is not None:

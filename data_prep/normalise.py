@@ -6,8 +6,11 @@ and `normalise_text` is idempotent (normalising twice changes nothing).
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
+
+from . import settings, yaml_files
 
 # Curly and typographic quotes become straight ones so that searches and evidence match.
 _QUOTES = {
@@ -75,6 +78,30 @@ def normalise_text(text: str) -> str:
     if "\n\n\n" in text:
         text = _BLANK_LINES.sub("\n\n", text)
     return text.strip("\n")
+
+
+# "By Staff WriterIsraeli forces raided": a byline glued to the first sentence by a scrape.
+_GLUED_BYLINE = re.compile(r"^(By (?:[A-Z][\w.'-]*\s){0,3}[A-Z][a-z]+)(?=[A-Z][a-z])", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=2)
+def _boilerplate(path: str = str(settings.DATA_DIR / "boilerplate.yaml")) -> re.Pattern[str] | None:
+    with open(path, encoding="utf-8") as handle:
+        lines = (yaml_files.safe_load(handle) or {}).get("lines") or []
+    return re.compile("|".join(f"(?:{line})" for line in lines), re.IGNORECASE) if lines else None
+
+
+def strip_scrape_glue(text: str) -> str:
+    """Undo what web scrapes leave: a byline glued to the first sentence goes on its own line, and
+    footer and appeal lines (data/boilerplate.yaml) go."""
+    if "By " in text:
+        text = _GLUED_BYLINE.sub(r"\1\n", text)
+    pattern = _boilerplate()
+    if pattern is None:
+        return text
+    lines = text.split("\n")
+    kept = [line for line in lines if not pattern.fullmatch(line.strip())]
+    return "\n".join(kept) if len(kept) != len(lines) else text
 
 
 def clean_field(value: object) -> str | None:

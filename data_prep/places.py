@@ -173,6 +173,8 @@ def fold_word(word: str) -> str:
     w = _DOUBLE_RE.sub(r"\1", w)
     if len(w) > 3 and w.endswith("h") and w[-2] in _VOWELS:
         w = w[:-1]
+    if len(w) > 3 and w.endswith("e") and w[-2] not in _VOWELS:
+        w = w[:-1] + "a"  # the final -eh/-e of a Levantine spelling is the -a of another ("Shuja'iyyeh")
     return w
 
 

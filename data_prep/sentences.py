@@ -9,7 +9,9 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr gen lt col maj capt sgt st no vs etc jan feb mar apr jun jul aug sep sept oct nov dec "
     "u.s u.n a.m p.m approx dept gov sen rep prof brig adm cpl pvt".split()
 )
-_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
+# A stop before the next sentence's capital, with white space between, or glued to it by a scrape
+# after a lower-case word ("the army said.Troops later arrested"; never "U.S.Army").
+_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])""")
 _TERMINAL = re.compile(r"""[.!?…:]["'”’)\]]*\s*$""")
 # A body paragraph has at least this many words; shorter lines at the top are headlines and decks.
 _BODY_MIN_WORDS = 20

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .. import dates, settings, yaml_files
 from ..models import Article, Reject
-from ..normalise import clean_field, headline_of, normalise_text
+from ..normalise import clean_field, headline_of, normalise_text, strip_scrape_glue
 
 LOGGER = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ def build_article(text: str, file: str, fmt: str, meta: Metadata = Metadata(),
     Returns:
         The Article, or a Reject when no text is left.
     """
-    text = normalise_text(text)
+    text = strip_scrape_glue(normalise_text(text))
     if len(text) < min_chars:
         return Reject(file, NO_TEXT)
     published, published_origin = meta.published, origin if meta.published else ORIGIN_NONE
