@@ -55,7 +55,7 @@ _VERB_THEN_NP = re.compile(
 # the work: the full search costs ~1 ms on a long sentence (see benchmarks/bench_prep.py).
 # Stems one of which every casualty phrase contains (plain substring tests: far cheaper than a regex).
 _CASUALTY_STEMS = ("kill", "dead", "died", "death", "martyr", "slain", "lost their lives", "fatalit", "bod",
-                   "injur", "wound", "hurt", "treated", "casualt", "toll", "shot", "stabb")
+                   "injur", "wound", "hurt", "treated", "casualt", "toll", "shot", "stabb", "eliminat")
 _CASUALTY_WORD = re.compile(rf"(?:{_KILL_WORDS}|{_INJ_WORDS})\b", re.IGNORECASE)
 # Characters no match can hold (the four non-ASCII letters are those [A-Za-z] matches ignoring case).
 _NOT_IN_MATCH = re.compile(r"[^A-Za-z\d'\s,.\u0130\u0131\u017f\u212a-]|(?<!\d)[,.]|[,.](?!\d)")

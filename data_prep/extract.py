@@ -97,6 +97,11 @@ _CLOCK = re.compile(r"\b(?:at|around|about|approximately|from|shortly after|afte
                     r"(?P<clock>[012]?\d[:.][0-5]\d)(?!\d)", re.IGNORECASE)
 # "in a second strike", "another attack", "two separate attacks": told as an incident of its own.
 _ANOTHER = re.compile(r"\b(?:separate|second|third|another|a new|a further|further)\s+(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+# "Two days earlier", "the day before", "the next day": a day counted from the event told before.
+_COUNTED_FROM_BEFORE = re.compile(
+    r"^\W*(?:(?P<n>a|one|two|three|four|five|six|seven|\d{1,2}) days? (?P<dir>earlier|before|later|after)\b"
+    r"|the (?:day|night) before\b|(?P<next>the (?:next|following) (?:day|morning|night))\b)", re.IGNORECASE)
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # A sentence that opens with what came next tells a new incident.
 _SEQUEL = re.compile(r"[\W]*(?:subsequently|later|afterwards|shortly (?:after|afterwards|thereafter)|soon after|"
                      r"in another incident|in a separate incident|in a second incident|meanwhile)\b", re.IGNORECASE)
@@ -821,6 +826,7 @@ class ArticleExtractor:
                     # "* seven people were killed in Deir al-Balah": the item is an incident of that kind.
                     c.rule = lead.rule
                     c.coding["type"] = f"from the list's lead-in: {lead.text!r}"
+                self._relative_to_previous(c, masked, events)
                 self._inherit(c, events)
                 if c.when is None and lead_day is not None and c.family != "statement":
                     c.when = lead_day
@@ -857,6 +863,24 @@ class ArticleExtractor:
             if rule is not None and rule.actor in named:
                 c.actor1, c.actor1_default = self.actors.get(rule.actor), True
                 c.coding["actor"] = f"default actor for {c.family} in {area} (the article names {rule.actor})"
+
+    @staticmethod
+    def _relative_to_previous(c: Candidate, text: str, earlier: list[Candidate]) -> None:
+        """"Two days earlier, on Monday night": a day counted from the event told before, not from
+        publication (the Monday before that Wednesday, not the last Monday)."""
+        match = _COUNTED_FROM_BEFORE.search(text, 0, 60) if c.family != "statement" else None
+        if match is None:
+            return
+        anchor = next((e.when.best for e in reversed(earlier) if e.when is not None and e.when.best is not None
+                       and not e.date_inferred and e.family != "statement"), None)
+        words = (match.group("n") or "one").lower()
+        count = int(words) if words.isdigit() else _SMALL_NUMBERS.get(words)
+        if anchor is None or count is None:
+            return
+        later = (match.group("dir") or "").lower() in ("later", "after") or bool(match.group("next"))
+        day = anchor + timedelta(days=count if later else -count)
+        c.when = ParsedDate(day, day, day, schema.PRECISION_DAY, match.group().strip())
+        c.coding["day"] = f"{match.group().strip()!r} counted from the event told before ({anchor.isoformat()})"
 
     def _own_report(self, sentence: Sentence, owner: Candidate, text: str) -> bool:
         """A figure in another paragraph or bullet that names its own day reports something else
