@@ -58,6 +58,15 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+# A section heading in the body: a few words, no stop or list punctuation, no figure.
+_HEADING_MAX_WORDS = 10
+_LINE_PUNCTUATION = re.compile(r"""[.!?…:;,]["'”’)\]]*$|\d""")
+
+
+def _is_heading(line: str) -> bool:
+    return len(line.split()) <= _HEADING_MAX_WORDS and not _LINE_PUNCTUATION.search(line)
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences in text order; leading headline, deck and byline lines are flagged `is_header`."""
     sentences: list[Sentence] = []
@@ -65,6 +74,9 @@ def split_sentences(text: str) -> list[Sentence]:
     for index, (p_start, p_end) in enumerate(_paragraphs(text)):
         line = text[p_start:p_end]
         stripped = line.strip()
+        # A short line with no stop and no figure inside the body is a heading ("Hostilities and
+        # casualties (Gaza Strip)"): it names a section, it tells no incident.
+        heading = not in_header and _is_heading(stripped)
         if in_header and _TERMINAL.search(stripped) and (
                 len(stripped.split()) >= _BODY_MIN_WORDS or _DATED_OPENING.match(stripped.lstrip("-*• "))):
             in_header = False
@@ -82,5 +94,5 @@ def split_sentences(text: str) -> list[Sentence]:
             if not chunk:
                 continue
             s = p_start + start + lead
-            sentences.append(Sentence(s, s + len(chunk), chunk, index, in_header))
+            sentences.append(Sentence(s, s + len(chunk), chunk, index, in_header or heading))
     return sentences
