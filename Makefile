@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run build test browser bench clean
+.PHONY: run build test browser bench eval clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_io.py
 	$(BIN)/python benchmarks/bench_dates.py
 	$(BIN)/python benchmarks/bench_knowledge.py
+
+# Extraction accuracy on real reports, when the reference set sits beside the repository
+# (../shared/eval: not part of the product; the tests never need it).
+EVAL ?= ../shared/eval
+eval: $(STAMP)
+	@test -d $(EVAL)/dev || { echo "no reference set at $(EVAL)" >&2; exit 1; }
+	$(BIN)/python -m data_prep build $(EVAL)/dev --out data/eval-dev
+	$(BIN)/python -m data_prep build seeds --out data/eval-seeds
+	$(BIN)/python $(EVAL)/score.py $(EVAL)/dev_gold.yaml data/eval-dev/events.csv
+	$(BIN)/python $(EVAL)/score.py $(EVAL)/seed_gold.yaml data/eval-seeds/events.csv
 
 clean:
 	rm -rf $(VENV) data
