@@ -41,7 +41,7 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 # A clause that gives the cause of what the sentence reports: an event there is background.
-_BACKGROUND = re.compile(r"\b(?:(?:in|a|as a) (?:response|retaliation|reaction) (?:to|for)|in revenge for|amid)\b", re.IGNORECASE)
+_BACKGROUND = re.compile(r"\b(?:(?:in|a|as a) (?:response|retaliation|reaction) (?:to|for)|in revenge for|amid|citing)\b", re.IGNORECASE)
 # Clause boundaries that always end an event's part of the sentence ("X said ..., that Y").
 _HARD_BREAK = re.compile(r", that\b|\b(?:but|while|whereas)\b", re.IGNORECASE)
 # "have fired thousands of rockets since earlier this month": a campaign told in summary.
@@ -60,6 +60,12 @@ _TRAILING_SPEAKER = re.compile(r"[,\"'”’]\s*(?P<who>[^,\"'“”‘’]{1,60
 _NAME_AFTER_PLACE = re.compile(r"^\s+(?!(?:Strip|City|Camp|Refugee|Valley|Governorate|District|Crossing|Desert|Bank)\b)[A-Z][a-z]")
 # "were killed", "was reportedly shot": a passive right before a trigger (its subject is no actor).
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$")
+# "in an Israeli strike": the adjective inside the trigger's own words.
+_ISRAELI_IN = re.compile(r"\bIsraeli\b")
+# "Israel has continued to strike", "Israel said": a state named as the one who acts, not a place.
+_STATE_VERB_AFTER = re.compile(
+    r"\s+(?:has|have|had|is|was|says|said|continues|continued|launched|struck|carried|began|announced|will|would|"
+    r"denies|denied|accused|accuses|claims|claimed|insists|insisted|says|vowed|warned|rejected|agreed|responded)\b")
 _PASSIVE_TRIGGER = re.compile(r"(?:was|were|been|being|is|are|got|sustained)\b", re.IGNORECASE)
 _PASSIVE_BY = re.compile(r"\b\w+(?:ed|en|wn|t)\s+by\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _ACCORDING_BEFORE = re.compile(r"\baccording to\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
@@ -78,7 +84,8 @@ _DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?)\s+of\b", re.IG
 # A toll this large with no day of its own is a running total, not one event.
 CUMULATIVE_TOLL = 500
 # A wire dateline opening a story ("RAMALLAH, West Bank (AP) -") says where it was filed, not where it happened.
-_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([\w .]+\))?\s*[-:]\s")
+_WIRE_DATELINE = re.compile(r"^(?:[A-Z][A-Z .'/-]{2,}(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([\w .]+\))?\s*[-:–—]\s"
+                            r"|[A-Z][a-z]+(?:[ /][A-Z][a-z]+)?(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([\w .]+\))?:\s)")
 # Actors who report or treat, never act in a violent event; news outlets never make statements here.
 NOT_ACTING_KINDS = frozenset({"media", "source", "medical", "humanitarian"})
 NOT_SPEAKING_KINDS = frozenset({"media", "source"})
@@ -90,8 +97,16 @@ _ORIGIN_BEFORE = re.compile(
 )
 _TARGET_ACTOR_BEFORE = re.compile(r"\b(?:against|on|at|toward|towards|targeting|target|targeted|hit)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
-_ISRAELI_ADJ = re.compile(r"\bIsraeli\s+(?:[\w'-]+\s+){0,2}$")
+# "Israeli strikes", "Israeli forces' raid": the adjective names who acted, unless it names who reports
+# ("Israeli media reported that two soldiers were killed").
+_ISRAELI_ADJ = re.compile(r"\bIsraeli\s+(?!(?:media|officials?|authorities|sources|press|news|newspapers?|outlets?|"
+                          r"reports?|radio|television|TV|channels?|public|government|residents?|civilians?|citizens?|"
+                          r"hostages?|soldiers?|troops)\b)(?:[\w'-]+\s+){0,2}$")
 _PALESTINIAN_ADJ = re.compile(r"\b(?:Palestinian|Gaza)\s+(?:[\w'-]+\s+){0,2}$")
+# A reporting verb right before a day: "medics said Tuesday", "the army told AFP on Monday".
+_REPORT_DAY_BEFORE = re.compile(
+    r"\b(?:said|says|told\s+(?:[\w.'-]+\s+){1,3}?|announced|confirmed|stated|added)\s+(?:late\s+|early\s+)?(?:on\s+)?$",
+    re.IGNORECASE)
 # A time of day: "at about 14:40", "around 9.30 pm". Two mentions at different times are two incidents.
 _CLOCK = re.compile(r"\b(?:at|around|about|approximately|from|shortly after|after)\s+(?:about\s+|around\s+|approximately\s+)?"
                     r"(?P<clock>[012]?\d[:.][0-5]\d)(?!\d)", re.IGNORECASE)
@@ -469,7 +484,8 @@ class ArticleExtractor:
         place_matches = scans.places.within(base, end)
         times = find_temporal_expressions(masked, self.article.published)
         actor_matches = [m for m in actor_matches if m.actor.kind not in NOT_SPEAKING_KINDS]
-        place_matches = [m for m in place_matches if not _NAME_AFTER_PLACE.match(masked[m.end:])]
+        place_matches = [m for m in place_matches if not _NAME_AFTER_PLACE.match(masked[m.end:])
+                         and not (m.text == m.place.name == m.place.country and _STATE_VERB_AFTER.match(masked, m.end))]
         times = _since_spans(masked, self._anchored(masked, times), self.article.published)
         groups = [_drop_leading_references(masked, g) for g in _segments(masked, triggers)]
         bounds = _bounds(masked, groups)
@@ -611,7 +627,8 @@ class ArticleExtractor:
             c.actor1 = subjects[0].actor
             c.coding["actor"] = f"subject: {subjects[0].text!r}"
         elif c.family in VIOLENT_FAMILIES and any(
-                _ISRAELI_ADJ.search(text[max(0, t.start - 40): t.start]) for t in c.triggers if not t.rule.secondary):
+                _ISRAELI_ADJ.search(text[max(0, t.start - 40): t.start]) or _ISRAELI_IN.search(t.text)
+                for t in c.triggers if not t.rule.secondary):
             c.actor1 = self.actors.get(ISRAELI_MILITARY)
             c.coding["actor"] = "'Israeli' before the action word"
         elif _PALESTINIAN_ADJ.search(text[max(0, first.start - 40): first.start]) and c.family in {"shelling", "explosive"}:
@@ -690,6 +707,9 @@ class ArticleExtractor:
 
     def _assign_date(self, c: Candidate, text: str, times: list[TemporalMatch], others: list[Candidate]) -> None:
         usable = [t for t in times if _usable(t.date)]
+        if c.family != "statement":
+            # "..., Palestinian medics said Tuesday": the day the source spoke, not the day of the event.
+            usable = [t for t in usable if not _REPORT_DAY_BEFORE.search(text, max(0, t.start - 40), t.start)]
         inside = [t for t in usable if _in(t.start, t.end, c.start, c.end)]
         if not inside:
             # A day elsewhere in the sentence scopes over it, unless another event of the sentence owns it.
@@ -919,7 +939,10 @@ class ArticleExtractor:
             return None
         lead = [s for s in sentences if not s.is_header][:LEAD_SENTENCES]
         for sentence in lead:
-            for match in find_temporal_expressions(masked_text[sentence.start: sentence.end], published):
+            text = masked_text[sentence.start: sentence.end]
+            for match in find_temporal_expressions(text, published):
+                if _REPORT_DAY_BEFORE.search(text, max(0, match.start - 40), match.start):
+                    continue  # "medics said Tuesday": the day of the report, not of the story
                 day = match.date.best
                 if day and match.date.precision == schema.PRECISION_DAY:
                     return day if timedelta(0) <= published - day <= timedelta(days=MAIN_DAY_REACH) else None
@@ -1067,8 +1090,10 @@ def _told_apart(a: Candidate, b: Candidate) -> bool:
         if area.place is None or spot.place is None or area.place.kind != "region" or spot.place.kind == "region" \
                 or area.place_inferred:
             continue
-        # "Bombardment continued across the Strip" never absorbs an incident told with its own day or toll.
-        if (area.date_inferred and not spot.date_inferred) or _own_killed(spot) is not None:
+        # "Bombardment continued across the Strip" never absorbs an incident told with its own day or
+        # toll; a lead that tells the incident with a toll of its own ("a strike in Gaza killed eight")
+        # is that incident told from afar.
+        if _own_killed(area) is None and ((area.date_inferred and not spot.date_inferred) or _own_killed(spot) is not None):
             return True
     killed_a, killed_b = _own_killed(a), _own_killed(b)
     if killed_a is not None and killed_b is not None and killed_a != killed_b:

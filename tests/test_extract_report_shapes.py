@@ -306,3 +306,26 @@ def test_fixture_articles_boilerplate_and_headings_make_no_event(fixture_events:
 @pytest.mark.xfail(strict=True, reason="tolls: a period's toll is not yet kept out of the events (issue 9)")
 def test_fixture_articles_period_toll_is_no_event(fixture_events: list) -> None:
     assert not [row for row in fixture_events if row[5] == 61]
+
+
+WIRE_LEADS = [
+    # The day after "said" is the day the source spoke; the strike's own day comes later in the story.
+    pytest.param("Jerusalem: An Israeli strike in Gaza killed at least six people from one family, most of them "
+                 "women and children, Palestinian medics said Wednesday.\nThe strike late Tuesday hit a house in Gaza "
+                 "City's Daraj neighbourhood, according to the civil defence.",
+                 [(REMOTE, ISRAELI_MILITARY, "Gaza City", TUE, 6)], id="said Wednesday; dateline 'Jerusalem:'"),
+    # "Israeli media reported" names who reports, not who acted; a country followed by a verb acts.
+    pytest.param("Two Israeli soldiers were killed on Tuesday in southern Gaza during fighting with militants near the "
+                 "city of Rafah, Israeli media reported, without giving further details.",
+                 [(BATTLES, ISRAELI_MILITARY, "Rafah", TUE, 2)], id="Israeli media reported"),
+    pytest.param("At least nine people were killed in an Israeli strike on a house in Nuseirat on Tuesday, health "
+                 "officials said, as the army issued new evacuation orders, citing rocket fire nearby.",
+                 [(REMOTE, ISRAELI_MILITARY, "Nuseirat", TUE, 9)], id="citing rocket fire: a reason, no event"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WIRE_LEADS)
+def test_wire_leads(text: str, expected: list[Row]) -> None:
+    # A wire story on its own: its first line is the lead (and holds the dateline).
+    title = "Israeli strike kills six in Gaza, medics say\n"
+    assert coded(extract_events(article(title + text, date(2024, 5, 8)))) == expected
