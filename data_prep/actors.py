@@ -7,6 +7,7 @@ name wins at each position and a sentence is scanned in one pass.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import logging
@@ -18,7 +19,7 @@ from typing import Any, Iterable, Sequence
 import yaml
 
 from . import settings, yaml_files
-from .word_starts import prefixes
+from .word_starts import literal_trie, prefixes
 from .models import Actor
 from .places import strip_accents
 
@@ -317,45 +318,56 @@ def _load_cached(path: Path) -> ActorDictionary:
 
 @dataclass(frozen=True)
 class BareNoun:
-    """Nouns that stand for one actor ("troops", "the assailant"), from bare_actor_nouns.yaml."""
+    """A noun that stands for one actor ("troops", "the assailant"), from bare_actor_nouns.yaml."""
 
-    pattern: re.Pattern[str]
     actor: str
     needs_named: bool
 
 
+@dataclass(frozen=True)
+class BareNouns:
+    """Every bare noun in one pattern (a character trie: one pass over a text), and what each means."""
+
+    pattern: re.Pattern[str]
+    meaning: dict[str, BareNoun]
+
+
+def _noun_key(words: str) -> str:
+    return " ".join(words.lower().split())
+
+
 @functools.lru_cache(maxsize=4)
-def load_bare_nouns(path: Path | None = None) -> tuple[BareNoun, ...]:
-    """The bare nouns, longest first within each entry (one parse per path)."""
+def load_bare_nouns(path: Path | None = None) -> BareNouns:
+    """The bare nouns of `path` (default: data/bare_actor_nouns.yaml), parsed once per path."""
     where = Path(path or settings.BARE_ACTOR_NOUNS_FILE)
     try:
         data = yaml_files.safe_load(where.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ActorDictionaryError(f"cannot read bare-noun file {where}: {exc.strerror}") from None
-    nouns = []
+    meaning: dict[str, BareNoun] = {}
     for i, raw in enumerate((data or {}).get("nouns") or [], 1):
-        words = _texts(raw.get("words"), f"{where.name}: entry {i}", "words")
-        alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-        nouns.append(BareNoun(re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE),
-                              _text(raw.get("actor"), f"{where.name}: entry {i}", "actor"), bool(raw.get("needs_named"))))
-    return tuple(nouns)
+        where_entry = f"{where.name}: entry {i}"
+        noun = BareNoun(_text(raw.get("actor"), where_entry, "actor"), bool(raw.get("needs_named")))
+        for words in _texts(raw.get("words"), where_entry, "words"):
+            meaning[_noun_key(words)] = noun
+    trie = literal_trie({key for key in meaning}).replace(r"\ ", r"\s+")
+    return BareNouns(re.compile(rf"(?<![\w-]){trie}(?![\w-])", re.IGNORECASE), meaning)
 
 
 def find_bare_nouns(text: str, dictionary: ActorDictionary, named: set[str], taken: list[ActorMatch]) -> list[ActorMatch]:
-    """The bare nouns of `text` that stand for an actor (not inside an actor already matched):
-    those that need it only when the article names their actor (`named`)."""
-    spans = [(m.start, m.end) for m in taken]
+    """The bare nouns of `text` that stand for an actor, outside the actors already matched
+    (`taken`, sorted by start); a noun that needs it only when the article names its actor (`named`)."""
+    nouns = load_bare_nouns()
+    starts = [m.start for m in taken]
     found: list[ActorMatch] = []
-    for noun in load_bare_nouns():
-        if noun.needs_named and noun.actor not in named:
+    for m in nouns.pattern.finditer(text):
+        noun = nouns.meaning.get(_noun_key(m.group()))
+        if noun is None or (noun.needs_named and noun.actor not in named):
             continue
+        at = bisect.bisect_right(starts, m.start())
+        if (at and taken[at - 1].end > m.start()) or (at < len(taken) and taken[at].start < m.end()):
+            continue  # inside a name already matched ("Palestinian security forces")
         actor = dictionary.get(noun.actor)
-        if actor is None:
-            continue
-        for m in noun.pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end in spans):
-                continue
-            spans.append((m.start(), m.end()))
+        if actor is not None:
             found.append(ActorMatch(m.start(), m.end(), m.group(), actor))
-    return sorted(found, key=lambda m: m.start)
-
+    return found

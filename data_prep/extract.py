@@ -42,6 +42,9 @@ _CLAUSE_BREAK = re.compile(
 )
 # A clause that gives the cause of what the sentence reports: an event there is background.
 _BACKGROUND = re.compile(r"\b(?:(?:in|a|as a) (?:response|retaliation|reaction) (?:to|for)|in revenge for|amid|citing)\b", re.IGNORECASE)
+# "responded to Israeli strikes by firing rockets": what is responded to is background (the firing is not).
+_RESPONDED_TO = re.compile(r"\b(?:respond(?:ed|ing|s)?|retaliat(?:ed|ing|es|e)) (?:to|for|against) (?:the |an? )?(?:[\w'-]+ ){0,2}$",
+                           re.IGNORECASE)
 # Clause boundaries that always end an event's part of the sentence ("X said ..., that Y").
 _HARD_BREAK = re.compile(r", that\b|\b(?:but|while|whereas)\b", re.IGNORECASE)
 # "have fired thousands of rockets since earlier this month": a campaign told in summary.
@@ -110,6 +113,7 @@ _REPORT_DAY_BEFORE = re.compile(
 # A time of day: "at about 14:40", "around 9.30 pm". Two mentions at different times are two incidents.
 _CLOCK = re.compile(r"\b(?:at|around|about|approximately|from|shortly after|after)\s+(?:about\s+|around\s+|approximately\s+)?"
                     r"(?P<clock>[012]?\d[:.][0-5]\d)(?!\d)", re.IGNORECASE)
+_CLOCK_DIGITS = re.compile(r"\d[:.][0-5]\d")
 # "in a second strike", "another attack", "two separate attacks": told as an incident of its own.
 _ANOTHER = re.compile(r"\b(?:separate|second|third|another|a new|a further|further)\s+(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
 # "Two days earlier", "the day before", "the next day": a day counted from the event told before.
@@ -123,6 +127,8 @@ _SEQUEL = re.compile(r"[\W]*(?:subsequently|later|afterwards|shortly (?:after|af
 # "About 66 per cent of the fatalities since 7 October occurred during ...": a statistic, no event.
 _STATISTIC = re.compile(r"\b\d+(?:\.\d+)?\s*(?:per ?cent|percent)\b|\d%|\b(?:an additional|a total of|in total|overall|altogether|cumulatively)\b",
                         re.IGNORECASE)
+# Substrings one of which every statistic holds (a cheap test before the pattern).
+_STATISTIC_WORDS = ("cent", "%", "dditional", "total", "verall", "ltogether", "umulative")
 _SPEAKER_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.IGNORECASE)
 
 VIOLENT_FAMILIES = frozenset({"air", "shelling", "interception", "explosive", "clash", "attack", "riot"})
@@ -276,11 +282,10 @@ def _segments(text: str, triggers: list[TriggerMatch]) -> list[list[TriggerMatch
     return groups
 
 
-def _clock(text: str, c: Candidate, others: list[Candidate]) -> str | None:
+def _clock(clocks: list[re.Match[str]], c: Candidate, others: list[Candidate]) -> str | None:
     """The time of day in the candidate's part of the sentence, else one no other event of it owns."""
-    if ":" not in text and "." not in text:
+    if not clocks:
         return None
-    clocks = list(_CLOCK.finditer(text))
     own = [m for m in clocks if c.start <= m.start() < c.end]
     if not own:
         own = [m for m in clocks if not any(o is not c and o.start <= m.start() < o.end for o in others)]
@@ -494,6 +499,7 @@ class ArticleExtractor:
             all_found.append(Candidate(sentence, group, start, end, _best_rule(group)))
         speaker = None
         found: list[Candidate] = []
+        clocks = list(_CLOCK.finditer(masked)) if _CLOCK_DIGITS.search(masked) else []
         previous: Candidate | None = None
         for candidate in all_found:
             self._assign_actors(candidate, masked, actor_matches, speaker)
@@ -504,7 +510,7 @@ class ArticleExtractor:
                 previous = candidate
             self._assign_place(candidate, masked, place_matches)
             self._assign_date(candidate, masked, times, all_found)
-            candidate.clock = _clock(masked, candidate, all_found)
+            candidate.clock = _clock(clocks, candidate, all_found)
             if self._keep(candidate, masked, place_matches, times, figures):
                 found.append(candidate)
         for candidate in found:
@@ -584,7 +590,7 @@ class ArticleExtractor:
         before = [m for m in matches if _in(m.start, m.end, floor, first.start)]
         after = [m for m in matches if _in(m.start, m.end, first.end, c.end)]
         subjects = [m for m in before if not _TARGET_ACTOR_BEFORE.search(_before(text, m.start)) and not _BY_BEFORE.search(_before(text, m.start))]
-        if _PASSIVE_TRIGGER.match(main.text):
+        if not main.rule.generic and (_PASSIVE_TRIGGER.match(main.text) or _PASSIVE_BEFORE.search(_before(text, main.start))):
             # "An UNRWA school was hit": the subject of a passive strike is what was hit.
             c.actor2 = subjects[-1].actor if subjects else None
             subjects = []
@@ -593,7 +599,8 @@ class ArticleExtractor:
         agents = [m for m in after if m.start - main.end < 60 and m.end <= stop and (
             _PASSIVE_BY.search(_before(text, m.start)) or re.fullmatch(r"\s*by\s+(?:the\s+)?", text[main.end: m.start]))]
         generic_subject = bool(subjects) and subjects[0].actor.name.startswith("Unidentified")
-        pronoun = _PRONOUN_SUBJECT.search(text[c.start: first.start])
+        # "X say they responded to strikes by firing": the pronoun may sit before an earlier clause
+        pronoun = _PRONOUN_SUBJECT.search(text[: first.start])
         if all(t.rule.generic for t in c.triggers):
             # A bare "killed": only "X killed ..." (X right before) or "killed by X" says who.
             passive = _PASSIVE_BEFORE.search(_before(text, first.start))
@@ -627,7 +634,7 @@ class ArticleExtractor:
             c.actor1 = subjects[0].actor
             c.coding["actor"] = f"subject: {subjects[0].text!r}"
         elif c.family in VIOLENT_FAMILIES and any(
-                _ISRAELI_ADJ.search(text[max(0, t.start - 40): t.start]) or _ISRAELI_IN.search(t.text)
+                _ISRAELI_ADJ.search(text[max(c.start, t.start - 40): t.start]) or _ISRAELI_IN.search(t.text)
                 for t in c.triggers if not t.rule.secondary):
             c.actor1 = self.actors.get(ISRAELI_MILITARY)
             c.coding["actor"] = "'Israeli' before the action word"
@@ -740,13 +747,15 @@ class ArticleExtractor:
         # Cheap tests first in these conditions: a pattern runs only when the rest would decide.
         if big and not own_time and not _DURATION.search(text[c.start: c.end]):
             return False  # "has killed more than 35,900": a running total
-        if not own_day and _STATISTIC.search(text):
+        if not own_day and any(word in text for word in _STATISTIC_WORDS) and _STATISTIC.search(text):
             return False  # "45 per cent of them in the context of demonstrations": a statistic
         if _IRREALIS_BEFORE.search(text[max(c.start, first.start - 60): first.start]):
             return False  # vowed, threatened, planned: not (yet) an event
         long_times = [t for t in times if _in(t.start, t.end, c.start, c.end) and not _usable(t.date)]
         if long_times and not own_time and any(_long(t.date) for t in long_times):
             return False  # "since Oct. 7", "in 2022": a cumulative toll, not a day's event
+        if not (own_time or own_figures) and _RESPONDED_TO.search(_before(text, first.start)):
+            return False  # "responded to Israeli strikes": the cause of what is told, told before
         if not (own_time or own_figures) and _BACKGROUND.search(text[c.start: first.start]):
             return False  # "in response to the killing of civilians": a cause, not a new event
         if not own_time and not own_figures and _SINCE.search(text[c.start: c.end]):

@@ -176,7 +176,7 @@ def test_coding_says_where_each_field_came_from() -> None:
     events = extract_events(article(CONTEXT + "* On 6 May, three people were killed when a house in Rafah was "
                                                "struck. Shortly afterwards, a rescuer was killed in a second strike."))
     first, second = [json.loads(e.coding) for e in events if e.evidence_start >= len(CONTEXT)]
-    assert first["type"] == "trigger 'was struck' (air: Explosions/Remote violence)"
+    assert first["type"] == "trigger 'struck' (air: Explosions/Remote violence)"
     assert first["actor"] == "default actor for air in Gaza Strip (the article names Israeli military)"
     assert first["place"] == "words: 'Rafah'"
     assert first["day"] == "words: 'On 6 May'"
