@@ -790,7 +790,7 @@ _BETWEEN_DAY_NUMBER = re.compile(
 
 
 def _join_between(text: str, found: list[TemporalMatch]) -> tuple[TemporalMatch, ...]:
-    if "etween" not in text and "rom" not in text:
+    if "etween" not in text or not found:
         return tuple(found)
     out: list[TemporalMatch] = []
     i = 0

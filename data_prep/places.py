@@ -94,6 +94,7 @@ _UNLISTED = re.compile(
     rf"(?P<name_after>{_PLACE_NAME})\s+(?:(?:herding|Bedouin|Palestinian|farming|shepherding) )?(?:village|community|hamlet)\b"
     rf"|\b(?:village|community|hamlet|locality) of (?:the )?(?P<name_before>{_PLACE_NAME})"
 )
+_UNLISTED_REACH = 90  # characters a name with its descriptor can take around the cue word
 _PARENT = re.compile(r"\s*(?:\((?P<parent>[A-Z][\w' -]{2,30})\)|,?\s+(?:in|near)\s+(?:the\s+)?(?P<parent2>[A-Z][\w'-]{2,30}))")
 # Last words that make a capitalised phrase no place name ("the Palestinian Bedouin community").
 _NOT_A_NAME = frozenset({"palestinian", "bedouin", "israeli", "international", "humanitarian", "local"})
@@ -494,7 +495,7 @@ class Gazetteer:
         (geo_precision 2), or with none; a listed name inside it ("Daraj") is not a match of its own.
         """
         added: list[PlaceMatch] = []
-        for match in _UNLISTED.finditer(text):
+        for match in _unlisted_matches(text):
             name = match.group("name_after") or match.group("name_before")
             start = match.start("name_after") if match.group("name_after") else match.start("name_before")
             words = name.split()
@@ -520,6 +521,19 @@ class Gazetteer:
             return found
         kept = [m for m in found if not any(a.start <= m.start and m.end <= a.end for a in added)]
         return sorted(kept + added, key=lambda m: m.start)
+
+
+def _unlisted_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _UNLISTED, searched only around its cue words (a search from every
+    capitalised word of a long text costs more than the whole gazetteer scan)."""
+    after = 0
+    for cue in _UNLISTED_HINT.finditer(text):
+        if cue.start() < after:
+            continue
+        match = _UNLISTED.search(text, max(after, cue.start() - _UNLISTED_REACH), cue.end() + _UNLISTED_REACH)
+        if match is not None and match.start() <= cue.start() < match.end() + 8:
+            after = match.end()
+            yield match
 
 
 def _accepts(scan: _ScanEntry, tokens: Sequence[_Token], i: int) -> bool:

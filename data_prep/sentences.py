@@ -11,7 +11,7 @@ _ABBREVIATIONS = frozenset(
 )
 # A stop before the next sentence's capital, with white space between, or glued to it by a scrape
 # after a lower-case word ("the army said.Troops later arrested"; never "U.S.Army").
-_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])""")
+_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])""")
 _TERMINAL = re.compile(r"""[.!?…:]["'”’)\]]*\s*$""")
 # A body paragraph has at least this many words; shorter lines at the top are headlines and decks.
 _BODY_MIN_WORDS = 20
