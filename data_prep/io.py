@@ -23,6 +23,7 @@ from typing import Any, TypeAlias
 import pandas as pd
 
 from . import schema, settings
+from .csv_cells import neutralise_frame
 from .formats.common import size_excess
 from .formats.records import read_csv, read_json, read_jsonl
 from .formats.text import read_text
@@ -381,12 +382,13 @@ def _join_lists(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with dates as YYYY-MM-DD (empty when missing)."""
+    """A copy with dates as YYYY-MM-DD (empty when missing) and text cells a spreadsheet would run
+    quoted (csv_cells: article text is untrusted)."""
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d").astype(object).where(out[column].notna(), None)
-    return out
+    return neutralise_frame(out)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
