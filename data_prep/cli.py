@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import io
+from . import io, table_folder
 from . import schema as S
 from . import settings
 from .pipeline import BuildSummary, build_to_folder
@@ -93,6 +93,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return COMMANDS[args.command](args)
-    except (CliError, io.OutputError, OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except Exception as error:  # noqa: BLE001 - every library error is one line, never a traceback
+        print(f"error: {describe_error(error, args)}", file=sys.stderr)
+        if not isinstance(error, KNOWN_ERRORS) and not table_folder.is_disk_full(error):
+            logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         return EXIT_ERROR
+
+
+KNOWN_ERRORS = (CliError, io.OutputError, table_folder.FolderError, OSError, ValueError)
+
+
+def describe_error(error: Exception, args: argparse.Namespace) -> str:
+    """One line for an error: what happened, and that the previous table is intact when writing failed."""
+    target = getattr(args, "out", None)
+    if table_folder.is_disk_full(error):
+        where = f" while writing {target}" if target is not None else ""
+        kept = "; the previous table is intact" if args.command == "build" else ""
+        return f"no space left on the disk{where} ({error}){kept}"
+    if isinstance(error, KNOWN_ERRORS):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

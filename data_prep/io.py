@@ -22,7 +22,7 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
-from . import schema, settings
+from . import schema, settings, table_folder
 from .csv_cells import neutralise_frame
 from .formats.common import size_excess
 from .formats.records import read_csv, read_json, read_jsonl
@@ -391,14 +391,6 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return neutralise_frame(out)
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False, engine="pyarrow")
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    _csv_ready(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-
-
 class TextSpool:
     """Texts parked in an anonymous temporary file, in order, and read back in batches.
 
@@ -534,8 +526,11 @@ class _TableWriter:
     of some of its columns (the header once). With no parts, `empty` is written."""
 
     def __init__(self, conform: Callable[[pd.DataFrame], pd.DataFrame], parquet_path: Path,
-                 csv_path: Path | None = None, csv_columns: Iterable[str] | None = None) -> None:
+                 csv_path: Path | None = None, csv_columns: Iterable[str] | None = None,
+                 generation: str | None = None) -> None:
         self._conform, self._parquet_path, self._csv_path = conform, parquet_path, csv_path
+        # Each Parquet file names its build, so that a folder mixing two builds can be refused.
+        self._metadata = {table_folder.PARQUET_KEY: generation.encode("ascii")} if generation else {}
         self._csv_columns = list(csv_columns) if csv_columns is not None else None
         self._writer: Any = None
         self._csv: Any = None
@@ -548,6 +543,7 @@ class _TableWriter:
         part = self._conform(_join_lists(part))
         if self._writer is None:
             table = pa.Table.from_pandas(part, preserve_index=False)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), **self._metadata})
             self._writer = pq.ParquetWriter(self._parquet_path, table.schema)
         else:
             table = pa.Table.from_pandas(part, schema=self._writer.schema, preserve_index=False)
@@ -571,11 +567,9 @@ class _TableWriter:
     def finish(self, empty: Callable[[], pd.DataFrame]) -> int:
         """Close the files, writing `empty()` when no part came; returns the rows written."""
         self.close()
-        if self.rows == 0:
-            frame = empty()
-            _write_parquet(frame, self._parquet_path)
-            if self._csv_path is not None:
-                _write_csv(frame[self._csv_columns or list(frame.columns)], self._csv_path)
+        if self.rows == 0:  # the header and the schema, through the same writers as the parts
+            self.write(empty())
+            self.close()
         return self.rows
 
 
@@ -609,74 +603,46 @@ def write_outputs_in_parts(out_dir: PathLike, tables: Iterable[tuple[pd.DataFram
     """`write_outputs` for tables that come in parts: `tables` yields consecutive (events,
     mentions) parts and is consumed whole before `articles` (parts of the articles table with
     text) is started, so a generator of article parts may use what the table parts told it.
-    Each part becomes a Parquet row group; nothing is moved into `out_dir` until all are written.
+    Each part becomes a Parquet row group. The files are written into a staging folder and
+    become the folder's table together, in one rename (table_folder.commit), under the folder's
+    writer lock.
     """
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    try:
-        event_writer = _TableWriter(schema.conform_events, staging / settings.EVENTS_PARQUET,
-                                    staging / settings.EVENTS_CSV)
-        mention_writer = _TableWriter(schema.conform_mentions, staging / settings.MENTIONS_PARQUET)
-        article_writer = _TableWriter(lambda part: schema.conform_articles(part, with_text=True),
-                                      staging / settings.ARTICLES_PARQUET, staging / settings.ARTICLES_CSV,
-                                      schema.ARTICLE_COLUMNS)
+    with table_folder.writer_lock(out_dir):
+        generation = table_folder.new_generation()
+        staging = table_folder.staging_folder(out_dir)
         try:
-            for events, mentions in tables:
-                event_writer.write(events)
-                mention_writer.write(mentions)
-            event_rows = event_writer.finish(schema.empty_events)
-            mention_rows = mention_writer.finish(
-                lambda: schema.conform_mentions(pd.DataFrame(columns=list(schema.MENTION_COLUMNS))))
-            for part in articles:
-                article_writer.write(part)
-            article_rows = article_writer.finish(
-                lambda: schema.conform_articles(pd.DataFrame(columns=list(schema.ARTICLE_TEXT_COLUMNS))))
+            event_writer = _TableWriter(schema.conform_events, staging / settings.EVENTS_PARQUET,
+                                        staging / settings.EVENTS_CSV, generation=generation)
+            mention_writer = _TableWriter(schema.conform_mentions, staging / settings.MENTIONS_PARQUET,
+                                          generation=generation)
+            article_writer = _TableWriter(lambda part: schema.conform_articles(part, with_text=True),
+                                          staging / settings.ARTICLES_PARQUET, staging / settings.ARTICLES_CSV,
+                                          schema.ARTICLE_COLUMNS, generation=generation)
+            try:
+                for events, mentions in tables:
+                    event_writer.write(events)
+                    mention_writer.write(mentions)
+                event_rows = event_writer.finish(schema.empty_events)
+                mention_rows = mention_writer.finish(
+                    lambda: schema.conform_mentions(pd.DataFrame(columns=list(schema.MENTION_COLUMNS))))
+                for part in articles:
+                    article_writer.write(part)
+                article_rows = article_writer.finish(
+                    lambda: schema.conform_articles(pd.DataFrame(columns=list(schema.ARTICLE_TEXT_COLUMNS))))
+            finally:
+                for writer in (event_writer, mention_writer, article_writer):
+                    writer.close()
+            written = table_folder.commit(out_dir, staging, generation, settings.OUTPUT_FILES)
         finally:
-            for writer in (event_writer, mention_writer, article_writer):
-                writer.close()
-        names = [settings.EVENTS_PARQUET, settings.EVENTS_CSV, settings.MENTIONS_PARQUET,
-                 settings.ARTICLES_CSV, settings.ARTICLES_PARQUET]
-        out_dir.mkdir(exist_ok=True)
-        written = []
-        for name in names:
-            os.replace(staging / name, out_dir / name)
-            written.append(out_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
     LOGGER.info("wrote %d events, %d mentions, %d articles to %s", event_rows, mention_rows, article_rows, out_dir)
     return written
 
 
 # --- loading ------------------------------------------------------------------------
-def _read_table(path: Path, what: str, out_dir: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise MissingOutputError(f"no {what} in {out_dir}: {RUN_BUILD}")
-    try:
-        return pd.read_parquet(path, engine="pyarrow")
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a damaged file
-        raise OutputError(f"cannot read {path}: {exc}; {RUN_BUILD} again") from exc
-
-
-def load_outputs(out_dir: PathLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(events, mentions, articles) from an output folder, conformed to the schema.
-
-    Columns a newer or older build added or dropped are tolerated: unknown ones are left out,
-    missing ones come back empty.
-
-    Raises:
-        MissingOutputError: the folder or one of its tables does not exist.
-        OutputError: a table cannot be read.
-    """
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        raise MissingOutputError(f"no event table in {out_dir}: {RUN_BUILD}")
-    events = _read_table(out_dir / settings.EVENTS_PARQUET, "event table", out_dir)
-    mentions = _read_table(out_dir / settings.MENTIONS_PARQUET, "mention table", out_dir)
-    articles = _read_table(out_dir / settings.ARTICLES_PARQUET, "article table", out_dir)
-    return (schema.conform_events(events, strict=False),
-            schema.conform_mentions(mentions, strict=False),
-            schema.conform_articles(articles, strict=False, with_text=True))
+class MixedOutputError(OutputError):
+    """An output folder whose tables do not belong to one build."""
 
 
 _TABLES: dict[str, tuple[str, str]] = {
@@ -684,27 +650,115 @@ _TABLES: dict[str, tuple[str, str]] = {
     "mentions": (settings.MENTIONS_PARQUET, "mention table"),
     "articles": (settings.ARTICLES_PARQUET, "article table"),
 }
+_CONFORM: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "events": lambda frame: schema.conform_events(frame, strict=False),
+    "mentions": lambda frame: schema.conform_mentions(frame, strict=False),
+    "articles": lambda frame: schema.conform_articles(frame, strict=False, with_text=True),
+}
 
 
-def load_table(out_dir: PathLike, table: str) -> pd.DataFrame:
+def _locate(out_dir: Path, generation: str | None = None) -> table_folder.Tables:
+    if not out_dir.is_dir():
+        raise MissingOutputError(f"no event table in {out_dir}: {RUN_BUILD}")
+    try:
+        return table_folder.tables(out_dir, generation)
+    except table_folder.MixedFolderError as exc:
+        raise MixedOutputError(str(exc)) from exc
+    except FileNotFoundError as exc:
+        raise MissingOutputError(str(exc)) from exc
+
+
+def _parquet_path(where: table_folder.Tables, table: str) -> Path:
+    name, what = _TABLES[table]
+    try:
+        path = table_folder.check(where, name)
+    except table_folder.MixedFolderError as exc:
+        raise MixedOutputError(str(exc)) from exc
+    except FileNotFoundError:
+        raise MissingOutputError(f"no {what} in {where.folder}: {RUN_BUILD}") from None
+    if not path.is_file():
+        raise MissingOutputError(f"no {what} in {where.folder}: {RUN_BUILD}")
+    return path
+
+
+def _generation_of(path: Path) -> str | None:
+    """The build a Parquet table names in its metadata (None: written before builds named themselves)."""
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a damaged file
+        raise OutputError(f"cannot read {path}: {exc}; {RUN_BUILD} again") from exc
+    value = metadata.get(table_folder.PARQUET_KEY)
+    return value.decode("ascii", "replace") if value else None
+
+
+def _check_builds(where: table_folder.Tables, paths: Mapping[str, Path]) -> None:
+    """Refuse tables that name another build than their folder's manifest, or than each other."""
+    named = {path.name: _generation_of(path) for path in paths.values()}
+    if where.generation is not None:
+        named = {name: gen for name, gen in named.items() if gen != where.generation}
+        named = {**named, table_folder.MANIFEST: where.generation} if named else {}
+    try:
+        table_folder.check_same_build(where.folder, named)
+    except table_folder.MixedFolderError as exc:
+        raise MixedOutputError(str(exc)) from exc
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path, engine="pyarrow")
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a damaged file
+        raise OutputError(f"cannot read {path}: {exc}; {RUN_BUILD} again") from exc
+
+
+def table_generation(out_dir: PathLike) -> str | None:
+    """The build the folder's table comes from now (None for a folder of the older layout).
+
+    Pass it to `load_table` to read the other tables of the same build later, even if the folder
+    has been rebuilt meanwhile.
+    """
+    out_dir = Path(out_dir)
+    return _locate(out_dir).generation if out_dir.is_dir() else None
+
+
+def load_outputs(out_dir: PathLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(events, mentions, articles) from an output folder, conformed to the schema, all of one build.
+
+    Columns a newer or older build added or dropped are tolerated: unknown ones are left out,
+    missing ones come back empty.
+
+    Raises:
+        MissingOutputError: the folder or one of its tables does not exist.
+        MixedOutputError: the tables come from different builds (a build killed mid-way by an
+            older version of the tool, or files copied in by hand).
+        OutputError: a table cannot be read.
+    """
+    where = _locate(Path(out_dir))
+    paths = {table: _parquet_path(where, table) for table in _TABLES}
+    _check_builds(where, paths)
+    events, mentions, articles = (_CONFORM[table](_read_table(paths[table])) for table in _TABLES)
+    return events, mentions, articles
+
+
+def load_table(out_dir: PathLike, table: str, generation: str | None = None) -> pd.DataFrame:
     """One table of an output folder ("events", "mentions" or "articles"), conformed like `load_outputs`.
 
     For readers that need the tables at different times: the dashboard shows the events first
     and reads mentions and article texts only when an event is opened (a million events: ~1 s
-    instead of ~4 s for all three).
+    instead of ~4 s for all three). `generation` (from `table_generation`) pins the read to the
+    build the reader's other tables came from; it is kept until the build after next.
 
     Raises:
-        MissingOutputError / OutputError as `load_outputs`; ValueError for an unknown table name.
+        MissingOutputError / MixedOutputError / OutputError as `load_outputs` (MissingOutputError
+        too when `generation` is gone); ValueError for an unknown table name.
     """
     if table not in _TABLES:
         raise ValueError(f"unknown table {table!r}: events, mentions or articles")
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        raise MissingOutputError(f"no event table in {out_dir}: {RUN_BUILD}")
-    name, what = _TABLES[table]
-    frame = _read_table(out_dir / name, what, out_dir)
-    if table == "events":
-        return schema.conform_events(frame, strict=False)
-    if table == "mentions":
-        return schema.conform_mentions(frame, strict=False)
-    return schema.conform_articles(frame, strict=False, with_text=True)
+    where = _locate(Path(out_dir), generation)
+    path = _parquet_path(where, table)
+    checked = {table: path}
+    if where.generation is None and table != "events" and (where.location / settings.EVENTS_PARQUET).is_file():
+        checked["events"] = where.location / settings.EVENTS_PARQUET  # older layout: same build as the events?
+    _check_builds(where, checked)
+    return _CONFORM[table](_read_table(path))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import io
+from . import io, table_folder
 from . import schema as S
 from .actors import ActorDictionary
 from .extract import extract_events
@@ -268,13 +268,15 @@ def build_to_folder(paths: Iterable[str | Path] | str | Path, out_dir: str | Pat
     Unlike `build_event_table` + `io.write_outputs`, neither the texts nor the mentions are ever
     all in memory: each article's text and mentions are parked in spool files beside `out_dir`
     as they are found; the mentions are then merged day by day and the tables written part by
-    part (the articles table once every article's events are counted). The folder is written
-    atomically (see `io.write_outputs_in_parts`), and not at all when no article could be processed.
+    part (the articles table once every article's events are counted). The folder's table is
+    replaced as one unit (see `table_folder`), and not at all when no article could be processed.
     """
     paths, out_dir = _listed(paths), Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     tally = _Tally()
-    with io.TextSpool(out_dir.parent) as texts, io.BuildSpool(out_dir.parent) as spool:
+    # The folder's writer lock for the whole build: an upload or another build waits, and what a
+    # killed build left in the folder is deleted first. The spools live in the folder.
+    with table_folder.writer_lock(out_dir), io.TextSpool(out_dir) as texts, io.BuildSpool(out_dir) as spool:
+        table_folder.checkpoint("spooled")
         collector = _Collector(_SpoolStore(texts, spool))
         for item in _progress(io.iter_articles(paths), progress, _total(paths) if progress else None):
             collector.add_item(item)
