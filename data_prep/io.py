@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import errno
 import logging
 import os
 import re
@@ -38,6 +39,9 @@ EMPTY_FILE = "empty file"
 BINARY_FILE = "binary file (NUL bytes)"
 CANNOT_DECODE = "cannot decode text (not UTF-8, UTF-16 or Windows-1252)"
 NOT_FOUND = "no such file or directory"
+NOT_UTF8_NAME = "file name is not valid UTF-8 (rename the file to read it)"
+SYMLINK_LOOP = "symbolic link loop (the link points back to itself)"
+BROKEN_SYMLINK = "broken symbolic link (its target does not exist)"
 RUN_BUILD = "run `python -m data_prep build`"
 
 def read_html(raw: str, file: str, fmt: str = "html") -> list[Item]:
@@ -67,6 +71,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 first: its LE BOM starts like
     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CHUNK = 1024 * 1024
+# Text with a few stray NUL bytes (a bad copy, a truncated export) is text; more than this share of
+# NULs, or a binary format's signature at the start, is a binary file.
+MAX_NUL_SHARE = 0.02
+_BINARY_SIGNATURES = (b"PK\x03\x04", b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
 
 
 class DecodeError(ValueError):
@@ -99,8 +107,12 @@ def _declared_charset(data: bytes) -> str | None:
 def detect_encoding(chunks: Iterable[bytes], declared: str | None = None) -> str:
     """The encoding of a file given as byte chunks: a BOM's, else UTF-8, the declared one, Windows-1252.
 
+    A few NUL bytes (at most MAX_NUL_SHARE of a chunk) do not make a file binary: readers strip
+    them (`strip_nul`).
+
     Raises:
-        DecodeError: NUL bytes without a UTF-16/32 BOM (binary), or bytes no candidate decodes.
+        DecodeError: many NUL bytes without a UTF-16/32 BOM, or a binary format's signature
+            (binary), or bytes no candidate decodes.
     """
     chunks = iter(chunks)
     first = next(chunks, b"")
@@ -108,8 +120,10 @@ def detect_encoding(chunks: Iterable[bytes], declared: str | None = None) -> str
     fallbacks = [declared] if declared and declared not in ("utf-8", "utf_8") else []
     candidates = [with_bom] if with_bom else list(dict.fromkeys(["utf-8", *fallbacks, "cp1252"]))
     decoders = {enc: codecs.getincrementaldecoder(enc)() for enc in candidates}
+    if with_bom is None and first.startswith(_BINARY_SIGNATURES):
+        raise DecodeError(BINARY_FILE)
     for chunk in _chain(first, chunks):
-        if with_bom is None and b"\x00" in chunk:
+        if with_bom is None and chunk.count(b"\x00") > len(chunk) * MAX_NUL_SHARE:
             raise DecodeError(BINARY_FILE)
         for enc in list(decoders):
             try:
@@ -149,40 +163,113 @@ def _hidden(part: str) -> bool:
     return part.startswith(".") or part.startswith("~$")
 
 
-def _walk(folder: Path, prefix: str = "") -> Iterator[tuple[Path, str]]:
-    """(path, relative name) of the input files under `folder`, in sorted path order, one folder listed at a time."""
+def shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates) shown as \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _utf8(name: str) -> bool:
     try:
-        entries = list(os.scandir(folder))
-    except OSError as exc:
-        LOGGER.warning("cannot list %s: %s", folder, exc.strerror or exc)
-        return
-    # "name/" for folders sorts exactly as the relative paths do ("b.txt" < "b/x.txt").
-    for entry in sorted(entries, key=lambda e: e.name + "/" if e.is_dir() else e.name):
-        if _hidden(entry.name):
-            continue
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _sort_key(entry: os.DirEntry[str]) -> str:
+    try:
+        return entry.name + "/" if entry.is_dir() else entry.name
+    except OSError:  # a link loop: sorted as a file, rejected as an entry
+        return entry.name
+
+
+@dataclasses.dataclass
+class _Walk:
+    """One walk over the inputs: the folders given (symbolic links pointing outside them are not
+    followed unless `follow_symlinks`), and the folders already walked (a link loop ends)."""
+
+    roots: list[Path]
+    follow_symlinks: bool
+    walked: set[str] = dataclasses.field(default_factory=set)
+
+    def inside(self, target: Path) -> bool:
+        return any(target == root or target.is_relative_to(root) for root in self.roots)
+
+    def folder(self, folder: Path, prefix: str = "") -> Iterator[tuple[Path, str] | Reject]:
+        """(path, relative name) of the input files under `folder` in sorted path order, and a
+        Reject for each entry that cannot be read as one, one folder listed at a time."""
+        self.walked.add(os.path.realpath(folder))
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            LOGGER.warning("cannot list %s: %s", folder, exc.strerror or exc)
+            yield Reject(shown_name(prefix) or str(folder), f"cannot list folder ({exc.strerror or exc})")
+            return
+        # "name/" for folders sorts exactly as the relative paths do ("b.txt" < "b/x.txt").
+        for entry in sorted(entries, key=_sort_key):
+            if not _hidden(entry.name):
+                yield from self.entry(entry, prefix)
+
+    def entry(self, entry: os.DirEntry[str], prefix: str) -> Iterator[tuple[Path, str] | Reject]:
+        name = prefix + entry.name
+        if not _utf8(name):
+            yield Reject(shown_name(name), NOT_UTF8_NAME)
+            return
+        path = Path(entry.path)
+        if entry.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except RuntimeError:
+                yield Reject(name, SYMLINK_LOOP)
+                return
+            except OSError as exc:
+                yield Reject(name, SYMLINK_LOOP if exc.errno == errno.ELOOP else BROKEN_SYMLINK)
+                return
+            if not self.follow_symlinks and not self.inside(target):
+                yield Reject(name, f"symbolic link to {shown_name(str(target))}, outside the input folders: "
+                                   "not followed (--follow-symlinks to read it)")
+                return
+            if target.is_dir():
+                if str(target) in self.walked or self.inside(target):
+                    LOGGER.info("%s: a link to a folder already read, skipped", name)
+                else:
+                    yield from self.folder(path, f"{name}/")
+                return
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path), f"{prefix}{entry.name}/")
-        elif entry.is_file() and Path(entry.name).suffix.lower() in settings.INPUT_SUFFIXES:
-            yield Path(entry.path), prefix + entry.name
+            yield from self.folder(path, f"{name}/")
+        elif not entry.is_file():
+            yield Reject(name, "not a regular file (a device, pipe or socket)")
+        elif Path(entry.name).suffix.lower() in settings.INPUT_SUFFIXES:
+            yield path, name
+        else:
+            yield Reject(name, _unsupported(Path(entry.name).suffix.lower()))
 
 
-def _inputs(paths: PathLike | Iterable[PathLike]) -> Iterator[tuple[Path, str]]:
-    """(path, name) of every input: a folder's files named relative to it, a named file by its name."""
+def _inputs(paths: PathLike | Iterable[PathLike], follow_symlinks: bool = False
+            ) -> Iterator[tuple[Path, str] | Reject]:
+    """(path, name) of every input: a folder's files named relative to it, a named file by its
+    name; a Reject for each entry of a folder that is not one (see _Walk)."""
+    roots = _as_paths(paths)
+    walk = _Walk([Path(os.path.realpath(root)) for root in roots], follow_symlinks)
     seen: set[str] = set()
-    for root in _as_paths(paths):
+    for root in roots:
         # A file named explicitly is read (or rejected) whatever it is.
-        items = _walk(root) if root.is_dir() else iter([(root, root.name)])
-        for path, name in items:
-            key = str(path.resolve())
+        items = walk.folder(root) if root.is_dir() else iter([(root, root.name)])
+        for item in items:
+            if isinstance(item, Reject):
+                yield item
+                continue
+            key = os.path.realpath(item[0])
             if key not in seen:
                 seen.add(key)
-                yield path, name
+                yield item
 
 
-def iter_input_files(paths: PathLike | Iterable[PathLike]) -> Iterator[Path]:
+def iter_input_files(paths: PathLike | Iterable[PathLike], follow_symlinks: bool = False) -> Iterator[Path]:
     """Input files: folders walked recursively (sorted, known suffixes, hidden files skipped), files as named."""
-    for path, _ in _inputs(paths):
-        yield path
+    for item in _inputs(paths, follow_symlinks):
+        if not isinstance(item, Reject):
+            yield item[0]
 
 
 iter_inputs = iter_input_files
@@ -206,9 +293,15 @@ def _refusal(suffix: str, size: int) -> str | None:
     return None
 
 
+def strip_nul(text: str) -> str:
+    """The text without NUL characters (a few are tolerated in a text file, never kept)."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def _read_data(data: bytes, name: str, suffix: str) -> Iterator[Item]:
     """Articles from a whole file's bytes, dispatched on its suffix."""
     text = data.decode(detect_encoding([data], declared=_declared_charset(data) if suffix in _HTML else None))
+    text = strip_nul(text)
     if suffix in _STREAMED:
         fmt, stream_reader = _STREAMED[suffix]
         yield from stream_reader(StringIO(text, newline=""), name, fmt)
@@ -229,7 +322,7 @@ def _iter_file(path: Path, name: str) -> Iterator[Item]:
         fmt, stream_reader = _STREAMED[suffix]
         encoding = detect_encoding(_chunks(path))
         with path.open(encoding=encoding, newline="") as handle:
-            yield from stream_reader(handle, name, fmt)
+            yield from stream_reader(map(strip_nul, handle), name, fmt)
     else:
         yield from _read_data(path.read_bytes(), name, suffix)
 
@@ -240,6 +333,8 @@ def _safely(name: str, items: Iterator[Item]) -> Iterator[Item]:
         yield from items
     except DecodeError as exc:
         yield Reject(name, str(exc))
+    except RecursionError:
+        yield Reject(name, "nested too deeply to read")
     except UnicodeDecodeError:
         yield Reject(name, CANNOT_DECODE)
     except OSError as exc:
@@ -272,22 +367,37 @@ def read_bytes(data: bytes, name: str) -> list[Item]:
     return list(_safely(name, _read_data(data, name, suffix)))
 
 
-def iter_articles(paths: PathLike | Iterable[PathLike]) -> Iterator[Item]:
-    """Every article and reject in the inputs, one file at a time (memory stays flat).
+def iter_articles(paths: PathLike | Iterable[PathLike], follow_symlinks: bool = False,
+                  earlier_copy: Callable[[str, str], str | None] | None = None) -> Iterator[Item]:
+    """Every article and reject in the inputs, one file at a time.
 
     A text already read under another name is rejected as a duplicate: the same article
-    saved twice must not count twice.
+    saved twice must not count twice. `earlier_copy(article_id, file)` says which file a text
+    was first read from (None the first time); by default a dict remembers every article read,
+    a folder build passes its spool's (on disk). Symbolic links that point outside the folders
+    given are not followed unless `follow_symlinks`.
     """
     first_seen: dict[str, str] = {}
-    for path, name in _inputs(paths):
+    earlier = earlier_copy or (lambda article_id, file: _first_file(first_seen, article_id, file))
+    for found in _inputs(paths, follow_symlinks):
+        if isinstance(found, Reject):
+            LOGGER.info("rejected %s: %s", found.file, found.reason)
+            yield found
+            continue
+        path, name = found
         for item in _safely(name, _iter_file(path, name)):
             if isinstance(item, Article):
-                earlier = first_seen.setdefault(item.article_id, item.file)
-                if earlier != item.file:
-                    item = Reject(item.file, f"duplicate of {earlier} (same text)")
+                first = earlier(item.article_id, item.file)
+                if first is not None and first != item.file:
+                    item = Reject(item.file, f"duplicate of {first} (same text)")
             if isinstance(item, Reject):
                 LOGGER.info("rejected %s: %s", item.file, item.reason)
             yield item
+
+
+def _first_file(seen: dict[str, str], article_id: str, file: str) -> str | None:
+    first = seen.setdefault(article_id, file)
+    return None if first == file else first
 
 
 def read_articles(paths: PathLike | Iterable[PathLike]) -> tuple[list[Article], list[Reject]]:
@@ -300,8 +410,18 @@ def read_articles(paths: PathLike | Iterable[PathLike]) -> tuple[list[Article], 
 
 
 # --- article rows -------------------------------------------------------------------
+# The days a datetime64[ns] column holds (the tables' dates).
+_NS_FIRST, _NS_LAST = date(1677, 9, 22), date(2262, 4, 11)
+
+
 def _timestamp(day: date | None) -> pd.Timestamp | None:
-    return pd.Timestamp(day) if day is not None else None
+    """The day as a Timestamp; None when pandas cannot hold it (before 1677, after 2262)."""
+    if day is None:
+        return None
+    if not _NS_FIRST <= day <= _NS_LAST:
+        LOGGER.warning("publication date %s cannot be stored: left empty", day)
+        return None
+    return pd.Timestamp(day)
 
 
 def articles_frame(articles: Iterable[Article], rejects: Iterable[Reject] = (),
@@ -472,12 +592,34 @@ class BuildSpool:
             CREATE TABLE article (seq INTEGER PRIMARY KEY, article_id TEXT UNIQUE, events INTEGER DEFAULT 0,
                                   record BLOB);
             CREATE TABLE mention (seq INTEGER PRIMARY KEY, day INTEGER, mention_id TEXT, event BLOB);
+            CREATE TABLE copy (article_id TEXT PRIMARY KEY, file TEXT) WITHOUT ROWID;
+            CREATE TABLE reject (seq INTEGER PRIMARY KEY, at_build INTEGER, file TEXT, reason TEXT);
         """)
-        self.articles_kept = self.articles_undated = self.mentions = 0
+        self.articles_kept = self.articles_undated = self.mentions = self.rejects_count = 0
 
     def first_sight(self, article_id: str) -> bool:
         """True the first time an article id is offered, False for a later copy of the same text."""
         return self._db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (article_id,)).rowcount == 1
+
+    def earlier_copy(self, article_id: str, file: str) -> str | None:
+        """The file an article of this id was first read from, or None (then `file` is remembered)."""
+        row = self._db.execute("SELECT file FROM copy WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO copy VALUES (?, ?)", (article_id, file))
+            return None
+        return str(row[0])
+
+    def add_reject(self, reject: Reject, at_build: bool) -> None:
+        """An input refused while reading (at_build False) or at extraction (True)."""
+        self._db.execute("INSERT INTO reject (at_build, file, reason) VALUES (?, ?, ?)",
+                         (int(at_build), reject.file, reject.reason))
+        self.rejects_count += 1
+
+    def rejects(self, size: int) -> Iterator[list[Reject]]:
+        """The inputs refused, those refused while reading first, `size` at a time."""
+        rows = self._db.execute("SELECT file, reason FROM reject ORDER BY at_build, seq")
+        while batch := rows.fetchmany(size):
+            yield [Reject(file, reason) for file, reason in batch]
 
     def add_article(self, article: Article) -> None:
         """An article's record (its text is kept elsewhere), in reading order."""

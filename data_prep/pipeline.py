@@ -31,6 +31,9 @@ LOGGER = logging.getLogger(__name__)
 
 # Texts are packed into one Arrow array (or read back from the spool) this many at a time.
 TEXT_BATCH = 512
+# Refusals written to the articles table this many rows at a time, and kept in memory for a summary.
+REJECT_BATCH = 10_000
+REJECTS_SHOWN = 1_000
 # Formats that hold one article per file: only then does the file count give a progress total.
 _RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".csv"})
 
@@ -91,6 +94,7 @@ class _MemoryStore:
         self.kept: list[Article] = []  # without their text
         self.mentions: list[Event] = []
         self._seen: set[str] = set()
+        self._refused: tuple[list[Reject], list[Reject]] = ([], [])
 
     def first_sight(self, article_id: str) -> bool:
         """True the first time an article id is offered, False for a later copy of the same text."""
@@ -104,13 +108,23 @@ class _MemoryStore:
         self.kept.append(replace(article, text=""))
         self.mentions.extend(mentions)
 
+    def refuse(self, reject: Reject, at_build: bool) -> None:
+        self._refused[at_build].append(reject)
+
+    @property
+    def refused(self) -> list[Reject]:
+        """Inputs refused: those that could not be read, then those refused at extraction."""
+        return self._refused[0] + self._refused[1]
+
 
 class _SpoolStore:
-    """Where the folder build keeps each article: texts in a TextSpool, records and mentions in a
-    BuildSpool, so that nothing kept grows in memory with the corpus."""
+    """Where the folder build keeps each article: texts in a TextSpool, records, mentions and
+    refusals in a BuildSpool, so that nothing kept grows in memory with the corpus (a CSV of a
+    million short records is a million refusals: only the first REJECTS_SHOWN stay in memory)."""
 
     def __init__(self, texts: io.TextSpool, spool: io.BuildSpool) -> None:
         self.texts, self.spool = texts, spool
+        self._first: tuple[list[Reject], list[Reject]] = ([], [])
 
     def first_sight(self, article_id: str) -> bool:
         return self.spool.first_sight(article_id)
@@ -120,26 +134,35 @@ class _SpoolStore:
         self.spool.add_article(replace(article, text=""))
         self.spool.add_mentions(mentions)
 
+    def refuse(self, reject: Reject, at_build: bool) -> None:
+        self.spool.add_reject(reject, at_build)
+        if len(self._first[at_build]) < REJECTS_SHOWN:
+            self._first[at_build].append(reject)
+
+    @property
+    def refused(self) -> list[Reject]:
+        """The first REJECTS_SHOWN inputs refused (the spool has them all, in the same order)."""
+        return (self._first[0] + self._first[1])[:REJECTS_SHOWN]
+
 
 class _Collector:
-    """Extracts the articles of a build one by one, keeps them in a store, and lists refusals."""
+    """Extracts the articles of a build one by one, keeps them in a store, and hands it refusals."""
 
     def __init__(self, store: _MemoryStore | _SpoolStore) -> None:
         self._actors, self._gazetteer = ActorDictionary.load(), Gazetteer.load()
         self.store = store
-        self.read_rejects: list[Reject] = []
-        self.build_rejects: list[Reject] = []
 
     def add(self, article: Article) -> None:
         if not self.store.first_sight(article.article_id):
-            self.build_rejects.append(
-                Reject(article.file, f"same text as an article already read (id {article.article_id})"))
+            self.store.refuse(
+                Reject(article.file, f"same text as an article already read (id {article.article_id})"), True)
             return
         try:
             found = extract_events(article, self._actors, self._gazetteer)
         except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
-            LOGGER.exception("extraction failed for %s", article.file)
-            self.build_rejects.append(Reject(article.file, f"extraction failed: {type(error).__name__}: {error}"))
+            LOGGER.error("extraction failed for %s: %s: %s", article.file, type(error).__name__, error)
+            LOGGER.debug("extraction failed for %s", article.file, exc_info=True)
+            self.store.refuse(Reject(article.file, f"extraction failed: {type(error).__name__}: {error}"), True)
             return
         self.store.keep(article, found)
 
@@ -148,21 +171,17 @@ class _Collector:
         if isinstance(item, Article):
             self.add(item)
         else:
-            LOGGER.warning("skipped %s: %s", item.file, item.reason)
-            self.read_rejects.append(item)
-
-    @property
-    def refused(self) -> list[Reject]:
-        return self.read_rejects + self.build_rejects
+            LOGGER.info("skipped %s: %s", item.file, item.reason)
+            self.store.refuse(item, False)
 
 
 def _in_memory_result(collector: _Collector, store: _MemoryStore) -> BuildResult:
     """Merged events and mentions, and the articles table with its texts."""
     events, mention_table = merge_mentions(store.mentions)
-    articles = io.articles_frame(store.kept, collector.refused, events_found=_events_per_article(events))
-    texts = store.texts.column(missing=len(collector.refused))
+    articles = io.articles_frame(store.kept, store.refused, events_found=_events_per_article(events))
+    texts = store.texts.column(missing=len(store.refused))
     articles = articles.assign(**{S.TEXT: pd.Series(texts, index=articles.index)})
-    return BuildResult(events, mention_table, articles, tuple(collector.refused))
+    return BuildResult(events, mention_table, articles, tuple(store.refused))
 
 
 def _events_per_article(events: pd.DataFrame) -> Counter[str]:
@@ -180,11 +199,16 @@ class BuildSummary:
     inputs: int  # articles read plus inputs refused
     processed: int
     undated: int
-    rejects: tuple[Reject, ...]
+    rejects: tuple[Reject, ...]  # the first REJECTS_SHOWN inputs refused (all are in articles.parquet/csv)
     events: int
     mentions: int
     event_types: dict[str, int]  # most frequent first
     date_precisions: dict[str, int]
+    rejected: int = 0  # every input refused
+
+    def __post_init__(self) -> None:
+        if self.rejected < len(self.rejects):
+            object.__setattr__(self, "rejected", len(self.rejects))
 
 
 class _Tally:
@@ -212,9 +236,9 @@ def _listed(paths: Iterable[str | Path] | str | Path) -> list[str | Path]:
     return [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
 
 
-def _total(paths: list[str | Path]) -> int | None:
+def _total(paths: list[str | Path], follow_symlinks: bool = False) -> int | None:
     """Input files, when each holds one article (a progress total); None when record files hold many."""
-    files = list(io.iter_input_files(paths))
+    files = list(io.iter_input_files(paths, follow_symlinks))
     return None if any(f.suffix.lower() in _RECORD_SUFFIXES for f in files) else len(files)
 
 
@@ -229,40 +253,44 @@ def build_from_articles(articles: Iterable[Article], rejects: Iterable[Reject] =
     """
     store = _MemoryStore()
     collector = _Collector(store)
-    collector.read_rejects.extend(rejects)
+    for reject in rejects:
+        store.refuse(reject, False)
     total = len(articles) if isinstance(articles, (list, tuple)) else None
     for article in _progress(articles, progress, total):
         collector.add(article)
     return _in_memory_result(collector, store)
 
 
-def build_event_table(paths: Iterable[str | Path] | str | Path, progress: bool = False) -> BuildResult:
+def build_event_table(paths: Iterable[str | Path] | str | Path, progress: bool = False,
+                      follow_symlinks: bool = False) -> BuildResult:
     """Read every input under `paths` (files or folders, recursively) and build the event table.
 
     Articles are extracted as they are read; only their mentions, a small record and their text
     (packed in Arrow) are kept. To build an output folder without keeping the texts, use
-    `build_to_folder`.
+    `build_to_folder`. Symbolic links pointing outside the folders given are followed only with
+    `follow_symlinks`.
     """
     paths = _listed(paths)
     store = _MemoryStore()
     collector = _Collector(store)
-    for item in _progress(io.iter_articles(paths), progress, _total(paths) if progress else None):
+    articles = io.iter_articles(paths, follow_symlinks)
+    for item in _progress(articles, progress, _total(paths, follow_symlinks) if progress else None):
         collector.add_item(item)
     return _in_memory_result(collector, store)
 
 
-def _article_parts(spool: io.BuildSpool, texts: io.TextSpool, rejects: list[Reject]) -> Iterator[pd.DataFrame]:
+def _article_parts(spool: io.BuildSpool, texts: io.TextSpool) -> Iterator[pd.DataFrame]:
     """The articles table with its texts, TEXT_BATCH rows at a time: kept articles first (in the
     order read, with their events counted), then the rejected inputs' rows, which have no text."""
     for records, batch in zip(spool.articles(TEXT_BATCH), texts.batches(TEXT_BATCH)):
         articles = [replace(article, text=text) for (article, _), text in zip(records, batch)]
         yield io.articles_frame(articles, events_found={a.article_id: n for a, n in records})
-    if rejects:
+    for rejects in spool.rejects(REJECT_BATCH):
         yield io.articles_frame([], rejects)
 
 
 def build_to_folder(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
-                    progress: bool = False) -> BuildSummary:
+                    progress: bool = False, follow_symlinks: bool = False) -> BuildSummary:
     """Build the event table from `paths` and write the output folder (what `python -m data_prep build` does).
 
     Unlike `build_event_table` + `io.write_outputs`, neither the texts nor the mentions are ever
@@ -277,15 +305,18 @@ def build_to_folder(paths: Iterable[str | Path] | str | Path, out_dir: str | Pat
     # killed build left in the folder is deleted first. The spools live in the folder.
     with table_folder.writer_lock(out_dir), io.TextSpool(out_dir) as texts, io.BuildSpool(out_dir) as spool:
         table_folder.checkpoint("spooled")
-        collector = _Collector(_SpoolStore(texts, spool))
-        for item in _progress(io.iter_articles(paths), progress, _total(paths) if progress else None):
+        store = _SpoolStore(texts, spool)
+        collector = _Collector(store)
+        # Copies of one text are found by the spool (on disk), not a dict of every article read.
+        articles = io.iter_articles(paths, follow_symlinks, earlier_copy=spool.earlier_copy)
+        for item in _progress(articles, progress, _total(paths, follow_symlinks) if progress else None):
             collector.add_item(item)
         if spool.articles_kept:
             # Article parts are started only once every table part is written: events are counted.
             tables = tally.parts(merge_in_parts(spool.mentions_in_merge_order()), spool.count_events)
-            io.write_outputs_in_parts(out_dir, tables, _article_parts(spool, texts, collector.refused))
+            io.write_outputs_in_parts(out_dir, tables, _article_parts(spool, texts))
         return BuildSummary(
-            inputs=spool.articles_kept + len(collector.refused), processed=spool.articles_kept,
-            undated=spool.articles_undated, rejects=tuple(collector.refused), events=tally.events,
+            inputs=spool.articles_kept + spool.rejects_count, processed=spool.articles_kept,
+            undated=spool.articles_undated, rejects=tuple(store.refused), events=tally.events,
             mentions=tally.mentions, event_types=dict(tally.types.most_common()),
-            date_precisions=dict(tally.precisions.most_common()))
+            date_precisions=dict(tally.precisions.most_common()), rejected=spool.rejects_count)

@@ -192,7 +192,9 @@ def new_generation() -> str:
 def staging_folder(folder: Path) -> Path:
     """A fresh staging folder inside `folder`/.generations (same file system: the rename is atomic)."""
     (folder / GENERATIONS).mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder / GENERATIONS))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder / GENERATIONS))
+    os.chmod(staging, 0o755)  # readable as the folder is (mkdtemp makes it private)
+    return staging
 
 
 def _fsync_file(path: Path) -> None:

@@ -27,6 +27,7 @@ ACCEPTED = [
 REJECTED = [
     Reject("binary.txt", "binary file (NUL bytes)"),
     Reject("empty.txt", "empty file"),
+    Reject("notes.pdf", "unsupported file type '.pdf' (expected .txt, .md, .markdown, .html, .htm, .json, .jsonl, .csv)"),
     Reject("records.csv", "record 2: no article text after cleaning"),
     Reject("records.json", "record 2: no text field (looked for text, body, content, ...)"),
     Reject("records.jsonl", "record 2: invalid JSON (Invalid control character, column 55)"),

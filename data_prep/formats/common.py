@@ -112,7 +112,9 @@ _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ]\d)")
 
 
 def _plausible(day: date | None) -> date | None:
-    if day is None or day.year < settings.MIN_YEAR:
+    """The day, or None when no article can have been published then (before MIN_YEAR, after
+    dates.MAX_YEAR: "0001-01-01", "9999-12-31" and "2263-01-01" are placeholders or typos)."""
+    if day is None or not settings.MIN_YEAR <= day.year <= dates.MAX_YEAR:
         return None
     return day
 

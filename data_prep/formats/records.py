@@ -27,6 +27,7 @@ LOGGER = logging.getLogger(__name__)
 
 NO_TEXT_FIELD = "no text field (looked for text, body, content, ...)"
 NO_RECORDS = "no records in file"
+TOO_DEEP = "JSON nested too deeply to read (lists or objects inside each other, over a thousand levels)"
 # An object holding its articles in a list under one of these keys (API dumps, feeds).
 LIST_KEYS: tuple[str, ...] = ("articles", "items", "records", "data", "results", "entries", "posts",
                               "documents", "docs")
@@ -92,6 +93,9 @@ def read_json(raw: str, file: str, fmt: str = "json") -> Iterator[Article | Reje
     except json.JSONDecodeError as exc:
         yield Reject(file, f"invalid JSON ({exc.msg.removesuffix(' at')}, line {exc.lineno} column {exc.colno})")
         return
+    except RecursionError:
+        yield Reject(file, TOO_DEEP)
+        return
     records = _records_in(data)
     if records is None:
         yield Reject(file, "no records found (expected a list of objects, or an object with an "
@@ -115,6 +119,9 @@ def read_jsonl(lines: Iterable[str], file: str, fmt: str = "jsonl") -> Iterator[
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Reject(file, f"record {number}: invalid JSON ({exc.msg.removesuffix(' at')}, column {exc.colno})")
+            continue
+        except RecursionError:
+            yield Reject(file, f"record {number}: {TOO_DEEP}")
             continue
         yield article_from_record(record, number, file, fmt)
     if not seen:
