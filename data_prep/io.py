@@ -438,6 +438,7 @@ def articles_frame(articles: Iterable[Article], rejects: Iterable[Reject] = (),
             schema.STATUS: schema.STATUS_OK if a.published else schema.STATUS_UNDATED,
             schema.REASON: None if a.published else "no publication date found",
             schema.TEXT: a.text,
+            schema.RAW_TEXT: a.raw_text,
         })
     for r in rejects:
         rows.append({schema.FILE: r.file, schema.STATUS: schema.STATUS_REJECTED, schema.REASON: r.reason})
@@ -481,6 +482,7 @@ def article_from_row(row: Mapping[str, Any]) -> Article:
         published=published,
         published_origin=text_or_none(schema.PUBLISHED_ORIGIN) or "none",
         format=text_or_none(schema.FORMAT) or "txt",
+        raw_text=text_or_none(schema.RAW_TEXT),
     )
 
 

@@ -25,6 +25,7 @@ from .actors import ActorDictionary
 from .extract import extract_events
 from .merge import merge_in_parts, merge_mentions
 from .models import Article, Event, Reject
+from .normalise import SourceMap
 from .places import Gazetteer
 
 LOGGER = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class _ArrowTexts:
         self._chunks: list[pa.Array] = []
         self._pending: list[str] = []
 
-    def append(self, text: str) -> None:
+    def append(self, text: str | None) -> None:
         self._pending.append(text)
         if len(self._pending) >= TEXT_BATCH:
             self._flush()
@@ -91,6 +92,7 @@ class _MemoryStore:
 
     def __init__(self) -> None:
         self.texts = _ArrowTexts()
+        self.raw_texts = _ArrowTexts()
         self.kept: list[Article] = []  # without their text
         self.mentions: list[Event] = []
         self._seen: set[str] = set()
@@ -105,7 +107,8 @@ class _MemoryStore:
 
     def keep(self, article: Article, mentions: list[Event]) -> None:
         self.texts.append(article.text)
-        self.kept.append(replace(article, text=""))
+        self.raw_texts.append(article.raw_text)
+        self.kept.append(replace(article, text="", raw_text=None))
         self.mentions.extend(mentions)
 
     def refuse(self, reject: Reject, at_build: bool) -> None:
@@ -158,7 +161,7 @@ class _Collector:
                 Reject(article.file, f"same text as an article already read (id {article.article_id})"), True)
             return
         try:
-            found = extract_events(article, self._actors, self._gazetteer)
+            found = in_source(article, extract_events(article, self._actors, self._gazetteer))
         except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
             LOGGER.error("extraction failed for %s: %s: %s", article.file, type(error).__name__, error)
             LOGGER.debug("extraction failed for %s", article.file, exc_info=True)
@@ -175,12 +178,37 @@ class _Collector:
             self.store.refuse(item, False)
 
 
+def in_source(article: Article, mentions: list[Event]) -> list[Event]:
+    """The mentions with their evidence in the source's own words: the span of the text as read
+    (Article.raw_text) that the cleaned sentence comes from, and its offsets there.
+
+    Extraction reads the cleaned text; the record is the text as read. When the source words
+    cannot be found (not seen on the test corpora), the mention is left as extracted (the cleaned
+    sentence, offsets into the cleaned text) and a note is logged.
+    """
+    if article.raw_text is None or not mentions:
+        return mentions
+    source = SourceMap(article.raw_text, article.text)
+    out = []
+    for mention in mentions:
+        span = source.span(mention.evidence_start, mention.evidence_end)
+        if span is None:
+            LOGGER.info("%s: the evidence %r is not in the text as read", article.file, mention.evidence[:60])
+            out.append(mention)
+        else:
+            out.append(replace(mention, evidence=article.raw_text[span[0]:span[1]],
+                               evidence_start=span[0], evidence_end=span[1]))
+    return out
+
+
 def _in_memory_result(collector: _Collector, store: _MemoryStore) -> BuildResult:
     """Merged events and mentions, and the articles table with its texts."""
     events, mention_table = merge_mentions(store.mentions)
     articles = io.articles_frame(store.kept, store.refused, events_found=_events_per_article(events))
     texts = store.texts.column(missing=len(store.refused))
-    articles = articles.assign(**{S.TEXT: pd.Series(texts, index=articles.index)})
+    raw_texts = store.raw_texts.column(missing=len(store.refused))
+    articles = articles.assign(**{S.TEXT: pd.Series(texts, index=articles.index),
+                                  S.RAW_TEXT: pd.Series(raw_texts, index=articles.index)})
     return BuildResult(events, mention_table, articles, tuple(store.refused))
 
 

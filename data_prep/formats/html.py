@@ -67,12 +67,13 @@ def _large_page(raw: str, file: str, fmt: str) -> list[Article | Reject]:
     tree = _tree(raw)
     if tree is None:
         return [Reject(file, NOT_HTML)]
-    text = "\n\n".join(plain_text(tree).split("\n"))
+    page_text = plain_text(tree)
+    text = "\n\n".join(page_text.split("\n"))
     del tree
     head = _tree(raw[:HEAD_CHARS])
     document = trafilatura.extract_metadata(head, date_config=DATE_PARAMS, extensive=False) if head is not None else None
     LOGGER.info("%s: a page of %d characters, read whole (no main-text search)", file, len(raw))
-    return [build_article(text, file, fmt, _metadata(document), ORIGIN_HTML_META)]
+    return [build_article(text, file, fmt, _metadata(document), ORIGIN_HTML_META, raw=page_text)]
 
 
 def _metadata(document: Any) -> Metadata:
@@ -105,6 +106,8 @@ def read_html(raw: str, file: str, fmt: str = "html") -> list[Article | Reject]:
         # Short pages fall below trafilatura's size threshold: take all visible text instead.
         fallback = _tree(raw)
         text = trafilatura.html2txt(fallback) if fallback is not None else ""
-    # One blank line between paragraphs, as in the text files.
+    # One blank line between paragraphs, as in the text files. The page's text as extracted is the
+    # article's source (the markup is not text).
+    page_text = text
     text = "\n\n".join(line for line in text.split("\n") if line.strip())
-    return [build_article(text, file, fmt, _metadata(document), ORIGIN_HTML_META)]
+    return [build_article(text, file, fmt, _metadata(document), ORIGIN_HTML_META, raw=page_text)]

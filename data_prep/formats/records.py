@@ -69,7 +69,8 @@ def article_from_record(record: object, number: int, file: str, fmt: str) -> Art
     if size > settings.MAX_FILE_BYTES:
         return reject(f"text {size_excess(size, settings.MAX_FILE_BYTES)}")
     meta = metadata_from_fields(record)
-    result = build_article(fix_mojibake(text), f"{file}#{number}", fmt, meta, ORIGIN_RECORD)
+    text = fix_mojibake(text)
+    result = build_article(text, f"{file}#{number}", fmt, meta, ORIGIN_RECORD, raw=text)
     return reject(result.reason) if isinstance(result, Reject) else result
 
 
