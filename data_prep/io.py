@@ -721,9 +721,10 @@ def write_outputs(out_dir: PathLike, events: pd.DataFrame, mentions: pd.DataFram
                   articles: pd.DataFrame | Iterable[pd.DataFrame]) -> list[Path]:
     """Write the output tables into `out_dir`, all or nothing.
 
-    Every file is first written into a temporary sibling folder; only when all are written is
-    each moved into place with os.replace. A failure leaves the previous tables as they were.
-    Other files in `out_dir` (the review store) are never touched.
+    Every file is first written into a staging folder; only when all are written do they become
+    the folder's table, as one unit (table_folder.commit: one atomic rename of the `.current`
+    link). A failure leaves the previous tables as they were. Other files in `out_dir` (the
+    review store) are never touched.
 
     Args:
         out_dir: the output folder (created if missing).
