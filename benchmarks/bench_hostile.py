@@ -1,8 +1,8 @@
 """Memory and time of `python -m data_prep build` on inputs that used to blow up (issue 10).
 
 Each case is generated into a temporary folder and built by the CLI in a child process; the
-figures are the child's peak resident memory (ru_maxrss), its wall time and how many lines it
-printed:
+figures are the child's peak resident memory (ru_maxrss), its CPU and wall time and how many
+lines it printed:
 
 - csv_records: one CSV of 1,000,000 small records (half too short to be an article, half tiny
   articles with no event);
@@ -74,15 +74,16 @@ def run(case: str, args: argparse.Namespace) -> dict[str, float | int | str]:
         else:
             big_html(inputs)
         script = ("import resource, sys\nfrom data_prep import cli\ncode = cli.main(sys.argv[1:])\n"
-                  "sys.stderr.write(f'MAXRSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+                  "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+                  "sys.stderr.write(f'MAXRSS {usage.ru_maxrss} CPU {usage.ru_utime + usage.ru_stime:.1f}\\n')\n"
                   "sys.exit(code)\n")
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", script, "build", str(inputs), "--out", str(Path(tmp) / "out"),
                                "--quiet"], cwd=REPO, capture_output=True, text=True)
         wall = time.perf_counter() - started
-        rss_kb = int(next(line.split()[1] for line in done.stderr.splitlines() if line.startswith("MAXRSS")))
-        return {"case": case, "exit": done.returncode, "peak_rss_mb": round(rss_kb / 1024, 1),
-                "wall_s": round(wall, 1), "stdout_lines": len(done.stdout.splitlines()),
+        usage = next(line.split() for line in done.stderr.splitlines() if line.startswith("MAXRSS"))
+        return {"case": case, "exit": done.returncode, "peak_rss_mb": round(int(usage[1]) / 1024, 1),
+                "cpu_s": float(usage[3]), "wall_s": round(wall, 1), "stdout_lines": len(done.stdout.splitlines()),
                 "first_lines": done.stdout.splitlines()[:3]}
 
 
