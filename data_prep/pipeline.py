@@ -68,7 +68,7 @@ class _ArrowTexts:
 
     def __init__(self) -> None:
         self._chunks: list[pa.Array] = []
-        self._pending: list[str] = []
+        self._pending: list[str | None] = []  # None: no text (a raw text equal to the text)
 
     def append(self, text: str | None) -> None:
         self._pending.append(text)

@@ -85,8 +85,7 @@ _owner: dict[str, int] = {}  # folder -> thread id
 
 
 @contextlib.contextmanager
-def writer_lock(folder: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT_S,
-                waiting: Iterable[None] | None = None) -> Iterator[None]:
+def writer_lock(folder: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold the folder's writer lock (creating the folder); re-entrant within one thread.
 
     `flock` locks belong to an open file, so two threads of one process (two Streamlit sessions)

@@ -209,7 +209,7 @@ def test_a_full_disk_is_one_line_and_the_table_is_unchanged(tmp_path: Path, limi
     done = subprocess.run([sys.executable, "-c", FULL_DISK, str(limit), "build", str(HOSTILE), "--out", str(out),
                            "--quiet"], cwd=REPO_DIR, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"error: ")
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
     assert done.stderr.rstrip().endswith(f"{out} is unchanged"), done.stderr
     assert "Traceback" not in done.stderr
     for expected, got in zip(before, io.load_outputs(out)):
