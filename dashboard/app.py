@@ -663,6 +663,15 @@ def _evidence_markdown(text: str, row: pd.Series) -> str:
     return evidence.to_markdown(evidence.highlight(text, terms, found=found))
 
 
+def _source_text(article: pd.Series) -> str:
+    """The article as read (raw_text), where the evidence offsets point; its cleaned text for older tables."""
+    for column in (S.RAW_TEXT, S.TEXT):
+        value = article.get(column)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
 def _detail(tables: data.Tables, built: data.Built, filtered_ids: set[str] | None, reviews: PageReviews | None,
             reviewer: str | None) -> None:
     selected = tuple(st.session_state[K_SELECTED])
@@ -732,7 +741,7 @@ def _detail(tables: data.Tables, built: data.Built, filtered_ids: set[str] | Non
     articles = data.articles_by_id(article_table, article_ids)
     st.markdown(f"**Articles** ({len(articles)}) · the evidence is between {evidence.MARK_OPEN} and {evidence.MARK_CLOSE}")
     for _, article in articles.iterrows():
-        body = article[S.TEXT] if pd.notna(article[S.TEXT]) else ""
+        body = _source_text(article)
         own = mentions.loc[(mentions[S.ARTICLE_ID] == article[S.ARTICLE_ID]).fillna(False).to_numpy(dtype=bool)]
         m = own.iloc[0] if len(own) else row
         span = evidence.evidence_span(

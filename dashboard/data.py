@@ -92,9 +92,23 @@ def data_dir() -> Path:
     return Path(value).expanduser().resolve() if value else settings.DEFAULT_OUT_DIR
 
 
+GENERATION = "@generation"  # the stamp's first entry names the build the page reads (see _generation)
+
+
 def stamp(folder: Path) -> Stamp:
-    """(file, mtime_ns, size) of each table file present: changes whenever the folder is rewritten."""
+    """(file, mtime_ns, size) of each table file present: changes whenever the folder is rewritten.
+
+    When the folder names its build (data_prep.table_folder), the first entry is (GENERATION + name,
+    0, 0): every table read under this stamp is read from that one build, so events read now and
+    mentions read on the first click never come from two builds, whatever is rebuilt meanwhile.
+    """
     out = []
+    try:
+        generation = io.table_generation(folder)
+    except io.OutputError:
+        generation = None  # reading the table says what is wrong
+    if generation is not None:
+        out.append((GENERATION + generation, 0, 0))
     for name in TABLE_FILES:
         try:
             info = (folder / name).stat()
@@ -104,9 +118,14 @@ def stamp(folder: Path) -> Stamp:
     return tuple(out)
 
 
+def _generation(key: Stamp) -> str | None:
+    """The build a stamp names (None: a folder of the older layout, read as it is)."""
+    return key[0][0][len(GENERATION):] if key and key[0][0].startswith(GENERATION) else None
+
+
 @st.cache_resource(max_entries=2, show_spinner="Loading the event table…")
 def _load(folder: str, key: Stamp) -> Built:
-    events = filters.prepare_events(io.load_table(folder, "events"))
+    events = filters.prepare_events(io.load_table(folder, "events", _generation(key)))
     LOGGER.info("loaded %d events from %s", len(events), folder)
     return Built(Path(folder), events, key)
 
@@ -164,12 +183,12 @@ def shown(built: Built, events: pd.DataFrame | None = None, reviews: Hashable = 
 # million-row table then takes milliseconds instead of a fifth of a second per click.
 @st.cache_resource(max_entries=2, show_spinner="Reading the mentions…")
 def _mentions(folder: str, key: Stamp) -> pd.DataFrame:
-    return filters.prepare_events(io.load_table(folder, "mentions"))
+    return filters.prepare_events(io.load_table(folder, "mentions", _generation(key)))
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the articles…")
 def _articles(folder: str, key: Stamp) -> pd.DataFrame:
-    return filters.prepare_events(io.load_table(folder, "articles"))
+    return filters.prepare_events(io.load_table(folder, "articles", _generation(key)))
 
 
 def mentions(built: Built | Tables) -> pd.DataFrame:

@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 from dashboard import style
 from dashboard.filters import EventFilter
 from data_prep import schema
+from data_prep.csv_cells import neutralise_frame
 
 LOGGER = logging.getLogger(__name__)
 
@@ -40,8 +41,6 @@ SYSTEM_CHROMIUM = "/usr/bin/chromium"
 IMAGE_FORMATS = ("png", "svg")
 IMAGE_TIMEOUT = 60.0  # seconds for one image; a hung browser must not hang the page
 MAX_FILENAME = 120
-# A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
-_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _DAY_COLUMNS = (schema.EVENT_DATE, schema.DATE_START, schema.DATE_END)
 FILENAME_COLUMNS: tuple[str, ...] = _DAY_COLUMNS  # what export_filename reads of the events
 
@@ -69,25 +68,16 @@ def _text_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _defuse(series: pd.Series) -> pd.Series:
-    """Prefix a quote to cells a spreadsheet would evaluate (=, +, -, @, tab, CR at the start)."""
-    risky = series.str.match(_FORMULA_START).fillna(False)
-    if not risky.any():
-        return series
-    return series.where(~risky, "'" + series)
-
-
 def events_csv(df: pd.DataFrame, safe_for_spreadsheets: bool = True) -> bytes:
     """UTF-8 CSV: schema.EVENT_COLUMNS order first, then extra columns; days as YYYY-MM-DD.
 
-    With `safe_for_spreadsheets` (default) text cells starting with = + - @ get a leading "'" so a
-    spreadsheet shows them instead of running them: the text comes from articles.
+    With `safe_for_spreadsheets` (default) text cells starting with = + - @ tab or CR get a leading
+    "'" so a spreadsheet shows them instead of running them (data_prep.csv_cells): the text comes
+    from articles.
     """
     out = _text_frame(df)
     if safe_for_spreadsheets:
-        for column in out.columns:
-            if pd.api.types.is_string_dtype(out[column]) and column not in _DAY_COLUMNS:
-                out[column] = _defuse(out[column])
+        out = neutralise_frame(out, keep=frozenset(_DAY_COLUMNS))
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 

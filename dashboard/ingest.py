@@ -2,8 +2,8 @@
 
 No streamlit here. The page hands over (file name, bytes) pairs; every article already in the
 folder is read back from articles.parquet and the whole table is rebuilt with the new ones, so
-cross-article merging sees old and new together, then written atomically (io.write_outputs): a
-failure leaves the previous table as it was. Event ids depend on article text only, so events
+cross-article merging sees old and new together, then swapped in as one unit (io.write_outputs): a
+failure leaves the previous table as it was. Uploads into one folder are serialised by its writer lock. Event ids depend on article text only, so events
 that were there keep their ids (and their review decisions).
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from data_prep import io, schema
+from data_prep import io, schema, table_folder
 from data_prep.models import Article, Reject
 from data_prep.pipeline import build_from_articles
 
@@ -71,8 +71,19 @@ def add_uploads(folder: Path, uploads: Sequence[tuple[str, bytes]], progress: Pr
 
     Returns:
         What joined the table and what did not, with reasons.
+
+    Uploads into one folder are applied one after the other: the folder's writer lock is held
+    from reading the current table to writing the new one, so a second upload (another session,
+    another process) waits and then rebuilds on top of the first instead of overwriting it.
     """
     report = progress or (lambda _fraction, _message: None)
+    if table_folder.is_locked(folder):
+        report(0.0, "Waiting for another upload or build to finish")
+    with table_folder.writer_lock(folder):
+        return _add_uploads(folder, uploads, report)
+
+
+def _add_uploads(folder: Path, uploads: Sequence[tuple[str, bytes]], report: Progress) -> IngestResult:
     report(0.0, "Reading the current table")
     existing, old_rejects, events_before = _existing(folder)
     known_ids = {a.article_id: a.file for a in existing}

@@ -7,7 +7,13 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Article:
-    """One input article after reading and normalising; `text` is the body the evidence spans point into."""
+    """One input article after reading and normalising.
+
+    `text` is the cleaned body that extraction reads; `raw_text` is the source text as read (the
+    decoded file, the record's text field, or the page's text), kept verbatim as the record, or
+    None when it is the same as `text`. The build's evidence spans point into the source text
+    (`source_text`).
+    """
 
     article_id: str
     file: str
@@ -21,6 +27,12 @@ class Article:
     # html_meta, record, override or none.
     published_origin: str = "none"
     format: str = "txt"
+    raw_text: str | None = None
+
+    @property
+    def source_text(self) -> str:
+        """The text as read: `raw_text`, or `text` when reading changed nothing."""
+        return self.text if self.raw_text is None else self.raw_text
 
 
 @dataclass(frozen=True)

@@ -227,3 +227,77 @@ def headline_of(text: str, max_skip: int = 3) -> str | None:
             continue
         return line.strip() if looks_like_headline(line) else None
     return None
+
+
+# --- from the cleaned text back to the text as read -----------------------------
+_WORD = re.compile(r"\w+")
+# Words the cleaning may drop inside one span of the source (a link's address, image alt text).
+MAX_DROPPED_WORDS = 40
+
+
+class SourceMap:
+    """Where spans of the cleaned text (`normalise_text`, `strip_markdown`...) are in the text as read.
+
+    Cleaning changes characters (quotes, dashes, spaces) and drops syntax (Markdown marks, link
+    addresses, metadata lines) but keeps the words in their order. A span is found back by its
+    words: the first run of the source's words that holds them all in order, with at most
+    MAX_DROPPED_WORDS source words between them, nearest to where the span sits in the cleaned
+    text. The source is read into words once, so an article's many spans cost one pass.
+    """
+
+    def __init__(self, raw: str, text: str) -> None:
+        self.raw, self.text = raw, text
+        self._same = raw == text
+        self._words = [] if self._same else _words(raw)
+        self._first: dict[str, list[int]] = {}
+        for index, (word, _, _) in enumerate(self._words):
+            self._first.setdefault(word, []).append(index)
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """(start, end) in the source of text[start:end], or None when its words are not there."""
+        if self._same:
+            return start, end
+        wanted = _words(self.text, start, end)
+        if not wanted:
+            return None
+        expected = start * len(self.raw) / max(len(self.text), 1)
+        best: tuple[int, int] | None = None
+        for first in self._first.get(wanted[0][0], ()):
+            last = self._match(first, [w for w, _, _ in wanted])
+            if last is None:
+                continue
+            found = (self._words[first][1], self._words[last][2])
+            if best is None or abs(found[0] - expected) < abs(best[0] - expected):
+                best = found
+        if best is None:
+            return None
+        # The characters around the words (an opening quote, a closing '."') as the cleaned span has
+        # them: the same number of non-blank characters of the source.
+        return (self._widen(best[0], wanted[0][1] - start, -1), self._widen(best[1], end - wanted[-1][2], 1))
+
+    def _match(self, first: int, wanted: list[str]) -> int | None:
+        position, dropped = first, 0
+        for word in wanted[1:]:
+            position += 1
+            while position < len(self._words) and self._words[position][0] != word:
+                position, dropped = position + 1, dropped + 1
+                if dropped > MAX_DROPPED_WORDS:
+                    return None
+            if position >= len(self._words):
+                return None
+        return position
+
+    def _widen(self, at: int, count: int, step: int) -> int:
+        """`at` moved over up to `count` source characters (forward or back) that are neither blank nor a word's."""
+        for _ in range(count):
+            index = at if step > 0 else at - 1
+            if not 0 <= index < len(self.raw) or self.raw[index].isspace() or _WORD.match(self.raw[index]):
+                break
+            at += step
+        return at
+
+
+def _words(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+    """(word compared loosely, start, end) of each word of text[start:end]."""
+    return [(unicodedata.normalize("NFC", m.group()).casefold(), m.start(), m.end())
+            for m in _WORD.finditer(text, start, len(text) if end is None else end)]

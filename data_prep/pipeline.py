@@ -19,18 +19,22 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import io
+from . import io, table_folder
 from . import schema as S
 from .actors import ActorDictionary
 from .extract import extract_events
 from .merge import merge_in_parts, merge_mentions
 from .models import Article, Event, Reject
+from .normalise import SourceMap
 from .places import Gazetteer
 
 LOGGER = logging.getLogger(__name__)
 
 # Texts are packed into one Arrow array (or read back from the spool) this many at a time.
 TEXT_BATCH = 512
+# Refusals written to the articles table this many rows at a time, and kept in memory for a summary.
+REJECT_BATCH = 10_000
+REJECTS_SHOWN = 1_000
 # Formats that hold one article per file: only then does the file count give a progress total.
 _RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".csv"})
 
@@ -64,9 +68,9 @@ class _ArrowTexts:
 
     def __init__(self) -> None:
         self._chunks: list[pa.Array] = []
-        self._pending: list[str] = []
+        self._pending: list[str | None] = []  # None: no text (a raw text equal to the text)
 
-    def append(self, text: str) -> None:
+    def append(self, text: str | None) -> None:
         self._pending.append(text)
         if len(self._pending) >= TEXT_BATCH:
             self._flush()
@@ -88,9 +92,11 @@ class _MemoryStore:
 
     def __init__(self) -> None:
         self.texts = _ArrowTexts()
+        self.raw_texts = _ArrowTexts()
         self.kept: list[Article] = []  # without their text
         self.mentions: list[Event] = []
         self._seen: set[str] = set()
+        self._refused: tuple[list[Reject], list[Reject]] = ([], [])
 
     def first_sight(self, article_id: str) -> bool:
         """True the first time an article id is offered, False for a later copy of the same text."""
@@ -101,16 +107,27 @@ class _MemoryStore:
 
     def keep(self, article: Article, mentions: list[Event]) -> None:
         self.texts.append(article.text)
-        self.kept.append(replace(article, text=""))
+        self.raw_texts.append(article.raw_text)
+        self.kept.append(replace(article, text="", raw_text=None))
         self.mentions.extend(mentions)
+
+    def refuse(self, reject: Reject, at_build: bool) -> None:
+        self._refused[at_build].append(reject)
+
+    @property
+    def refused(self) -> list[Reject]:
+        """Inputs refused: those that could not be read, then those refused at extraction."""
+        return self._refused[0] + self._refused[1]
 
 
 class _SpoolStore:
-    """Where the folder build keeps each article: texts in a TextSpool, records and mentions in a
-    BuildSpool, so that nothing kept grows in memory with the corpus."""
+    """Where the folder build keeps each article: texts in a TextSpool, records, mentions and
+    refusals in a BuildSpool, so that nothing kept grows in memory with the corpus (a CSV of a
+    million short records is a million refusals: only the first REJECTS_SHOWN stay in memory)."""
 
     def __init__(self, texts: io.TextSpool, spool: io.BuildSpool) -> None:
         self.texts, self.spool = texts, spool
+        self._first: tuple[list[Reject], list[Reject]] = ([], [])
 
     def first_sight(self, article_id: str) -> bool:
         return self.spool.first_sight(article_id)
@@ -120,26 +137,35 @@ class _SpoolStore:
         self.spool.add_article(replace(article, text=""))
         self.spool.add_mentions(mentions)
 
+    def refuse(self, reject: Reject, at_build: bool) -> None:
+        self.spool.add_reject(reject, at_build)
+        if len(self._first[at_build]) < REJECTS_SHOWN:
+            self._first[at_build].append(reject)
+
+    @property
+    def refused(self) -> list[Reject]:
+        """The first REJECTS_SHOWN inputs refused (the spool has them all, in the same order)."""
+        return (self._first[0] + self._first[1])[:REJECTS_SHOWN]
+
 
 class _Collector:
-    """Extracts the articles of a build one by one, keeps them in a store, and lists refusals."""
+    """Extracts the articles of a build one by one, keeps them in a store, and hands it refusals."""
 
     def __init__(self, store: _MemoryStore | _SpoolStore) -> None:
         self._actors, self._gazetteer = ActorDictionary.load(), Gazetteer.load()
         self.store = store
-        self.read_rejects: list[Reject] = []
-        self.build_rejects: list[Reject] = []
 
     def add(self, article: Article) -> None:
         if not self.store.first_sight(article.article_id):
-            self.build_rejects.append(
-                Reject(article.file, f"same text as an article already read (id {article.article_id})"))
+            self.store.refuse(
+                Reject(article.file, f"same text as an article already read (id {article.article_id})"), True)
             return
         try:
-            found = extract_events(article, self._actors, self._gazetteer)
+            found = in_source(article, extract_events(article, self._actors, self._gazetteer))
         except Exception as error:  # noqa: BLE001 - one bad article must not stop the run
-            LOGGER.exception("extraction failed for %s", article.file)
-            self.build_rejects.append(Reject(article.file, f"extraction failed: {type(error).__name__}: {error}"))
+            LOGGER.error("extraction failed for %s: %s: %s", article.file, type(error).__name__, error)
+            LOGGER.debug("extraction failed for %s", article.file, exc_info=True)
+            self.store.refuse(Reject(article.file, f"extraction failed: {type(error).__name__}: {error}"), True)
             return
         self.store.keep(article, found)
 
@@ -148,21 +174,42 @@ class _Collector:
         if isinstance(item, Article):
             self.add(item)
         else:
-            LOGGER.warning("skipped %s: %s", item.file, item.reason)
-            self.read_rejects.append(item)
+            LOGGER.info("skipped %s: %s", item.file, item.reason)
+            self.store.refuse(item, False)
 
-    @property
-    def refused(self) -> list[Reject]:
-        return self.read_rejects + self.build_rejects
+
+def in_source(article: Article, mentions: list[Event]) -> list[Event]:
+    """The mentions with their evidence in the source's own words: the span of the text as read
+    (Article.raw_text) that the cleaned sentence comes from, and its offsets there.
+
+    Extraction reads the cleaned text; the record is the text as read. When the source words
+    cannot be found (not seen on the test corpora), the mention is left as extracted (the cleaned
+    sentence, offsets into the cleaned text) and a note is logged.
+    """
+    if article.raw_text is None or not mentions:
+        return mentions
+    source = SourceMap(article.raw_text, article.text)
+    out = []
+    for mention in mentions:
+        span = source.span(mention.evidence_start, mention.evidence_end)
+        if span is None:
+            LOGGER.info("%s: the evidence %r is not in the text as read", article.file, mention.evidence[:60])
+            out.append(mention)
+        else:
+            out.append(replace(mention, evidence=article.raw_text[span[0]:span[1]],
+                               evidence_start=span[0], evidence_end=span[1]))
+    return out
 
 
 def _in_memory_result(collector: _Collector, store: _MemoryStore) -> BuildResult:
     """Merged events and mentions, and the articles table with its texts."""
     events, mention_table = merge_mentions(store.mentions)
-    articles = io.articles_frame(store.kept, collector.refused, events_found=_events_per_article(events))
-    texts = store.texts.column(missing=len(collector.refused))
-    articles = articles.assign(**{S.TEXT: pd.Series(texts, index=articles.index)})
-    return BuildResult(events, mention_table, articles, tuple(collector.refused))
+    articles = io.articles_frame(store.kept, store.refused, events_found=_events_per_article(events))
+    texts = store.texts.column(missing=len(store.refused))
+    raw_texts = store.raw_texts.column(missing=len(store.refused))
+    articles = articles.assign(**{S.TEXT: pd.Series(texts, index=articles.index),
+                                  S.RAW_TEXT: pd.Series(raw_texts, index=articles.index)})
+    return BuildResult(events, mention_table, articles, tuple(store.refused))
 
 
 def _events_per_article(events: pd.DataFrame) -> Counter[str]:
@@ -180,11 +227,16 @@ class BuildSummary:
     inputs: int  # articles read plus inputs refused
     processed: int
     undated: int
-    rejects: tuple[Reject, ...]
+    rejects: tuple[Reject, ...]  # the first REJECTS_SHOWN inputs refused (all are in articles.parquet/csv)
     events: int
     mentions: int
     event_types: dict[str, int]  # most frequent first
     date_precisions: dict[str, int]
+    rejected: int = 0  # every input refused
+
+    def __post_init__(self) -> None:
+        if self.rejected < len(self.rejects):
+            object.__setattr__(self, "rejected", len(self.rejects))
 
 
 class _Tally:
@@ -212,9 +264,9 @@ def _listed(paths: Iterable[str | Path] | str | Path) -> list[str | Path]:
     return [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
 
 
-def _total(paths: list[str | Path]) -> int | None:
+def _total(paths: list[str | Path], follow_symlinks: bool = False) -> int | None:
     """Input files, when each holds one article (a progress total); None when record files hold many."""
-    files = list(io.iter_input_files(paths))
+    files = list(io.iter_input_files(paths, follow_symlinks))
     return None if any(f.suffix.lower() in _RECORD_SUFFIXES for f in files) else len(files)
 
 
@@ -229,61 +281,70 @@ def build_from_articles(articles: Iterable[Article], rejects: Iterable[Reject] =
     """
     store = _MemoryStore()
     collector = _Collector(store)
-    collector.read_rejects.extend(rejects)
+    for reject in rejects:
+        store.refuse(reject, False)
     total = len(articles) if isinstance(articles, (list, tuple)) else None
     for article in _progress(articles, progress, total):
         collector.add(article)
     return _in_memory_result(collector, store)
 
 
-def build_event_table(paths: Iterable[str | Path] | str | Path, progress: bool = False) -> BuildResult:
+def build_event_table(paths: Iterable[str | Path] | str | Path, progress: bool = False,
+                      follow_symlinks: bool = False) -> BuildResult:
     """Read every input under `paths` (files or folders, recursively) and build the event table.
 
     Articles are extracted as they are read; only their mentions, a small record and their text
     (packed in Arrow) are kept. To build an output folder without keeping the texts, use
-    `build_to_folder`.
+    `build_to_folder`. Symbolic links pointing outside the folders given are followed only with
+    `follow_symlinks`.
     """
     paths = _listed(paths)
     store = _MemoryStore()
     collector = _Collector(store)
-    for item in _progress(io.iter_articles(paths), progress, _total(paths) if progress else None):
+    articles = io.iter_articles(paths, follow_symlinks)
+    for item in _progress(articles, progress, _total(paths, follow_symlinks) if progress else None):
         collector.add_item(item)
     return _in_memory_result(collector, store)
 
 
-def _article_parts(spool: io.BuildSpool, texts: io.TextSpool, rejects: list[Reject]) -> Iterator[pd.DataFrame]:
+def _article_parts(spool: io.BuildSpool, texts: io.TextSpool) -> Iterator[pd.DataFrame]:
     """The articles table with its texts, TEXT_BATCH rows at a time: kept articles first (in the
     order read, with their events counted), then the rejected inputs' rows, which have no text."""
     for records, batch in zip(spool.articles(TEXT_BATCH), texts.batches(TEXT_BATCH)):
         articles = [replace(article, text=text) for (article, _), text in zip(records, batch)]
         yield io.articles_frame(articles, events_found={a.article_id: n for a, n in records})
-    if rejects:
+    for rejects in spool.rejects(REJECT_BATCH):
         yield io.articles_frame([], rejects)
 
 
 def build_to_folder(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
-                    progress: bool = False) -> BuildSummary:
+                    progress: bool = False, follow_symlinks: bool = False) -> BuildSummary:
     """Build the event table from `paths` and write the output folder (what `python -m data_prep build` does).
 
     Unlike `build_event_table` + `io.write_outputs`, neither the texts nor the mentions are ever
     all in memory: each article's text and mentions are parked in spool files beside `out_dir`
     as they are found; the mentions are then merged day by day and the tables written part by
-    part (the articles table once every article's events are counted). The folder is written
-    atomically (see `io.write_outputs_in_parts`), and not at all when no article could be processed.
+    part (the articles table once every article's events are counted). The folder's table is
+    replaced as one unit (see `table_folder`), and not at all when no article could be processed.
     """
     paths, out_dir = _listed(paths), Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     tally = _Tally()
-    with io.TextSpool(out_dir.parent) as texts, io.BuildSpool(out_dir.parent) as spool:
-        collector = _Collector(_SpoolStore(texts, spool))
-        for item in _progress(io.iter_articles(paths), progress, _total(paths) if progress else None):
+    # The folder's writer lock for the whole build: an upload or another build waits, and what a
+    # killed build left in the folder is deleted first. The spools live in the folder.
+    with table_folder.writer_lock(out_dir), io.TextSpool(out_dir) as texts, io.BuildSpool(out_dir) as spool:
+        table_folder.checkpoint("spooled")
+        store = _SpoolStore(texts, spool)
+        collector = _Collector(store)
+        # Copies of one text are found by the spool (on disk), not a dict of every article read.
+        articles = io.iter_articles(paths, follow_symlinks, earlier_copy=spool.earlier_copy)
+        for item in _progress(articles, progress, _total(paths, follow_symlinks) if progress else None):
             collector.add_item(item)
         if spool.articles_kept:
             # Article parts are started only once every table part is written: events are counted.
             tables = tally.parts(merge_in_parts(spool.mentions_in_merge_order()), spool.count_events)
-            io.write_outputs_in_parts(out_dir, tables, _article_parts(spool, texts, collector.refused))
+            io.write_outputs_in_parts(out_dir, tables, _article_parts(spool, texts))
         return BuildSummary(
-            inputs=spool.articles_kept + len(collector.refused), processed=spool.articles_kept,
-            undated=spool.articles_undated, rejects=tuple(collector.refused), events=tally.events,
+            inputs=spool.articles_kept + spool.rejects_count, processed=spool.articles_kept,
+            undated=spool.articles_undated, rejects=tuple(store.refused), events=tally.events,
             mentions=tally.mentions, event_types=dict(tally.types.most_common()),
-            date_precisions=dict(tally.precisions.most_common()))
+            date_precisions=dict(tally.precisions.most_common()), rejected=spool.rejects_count)

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema, settings
+from .csv_cells import neutralise_frame
 from .models import Article
 
 LOGGER = logging.getLogger(__name__)
@@ -1821,7 +1822,7 @@ def export_table(data_dir: str | Path, out: str | Path, reviewed: bool = True, d
         if out.suffix.lower() == ".parquet":
             table.to_parquet(temp_name, index=False, engine="pyarrow")
         else:
-            _csv_text(table).to_csv(temp_name, index=False, encoding="utf-8", lineterminator="\n")
+            neutralise_frame(_csv_text(table)).to_csv(temp_name, index=False, encoding="utf-8", lineterminator="\n")
         os.replace(temp_name, out)
     finally:
         if os.path.exists(temp_name):

@@ -104,15 +104,16 @@ EVENTS_FOUND = "events_found"
 STATUS = "status"
 REASON = "reason"
 TEXT = "text"
+RAW_TEXT = "raw_text"  # the source text as read, when cleaning changed it (evidence spans point into it)
 ARTICLE_COLUMNS: tuple[str, ...] = (
     ARTICLE_ID, FILE, TITLE, OUTLET, URL, AUTHOR, PUBLISHED, PUBLISHED_ORIGIN, FORMAT,
     EVENTS_FOUND, STATUS, REASON,
 )
-ARTICLE_TEXT_COLUMNS: tuple[str, ...] = ARTICLE_COLUMNS + (TEXT,)
+ARTICLE_TEXT_COLUMNS: tuple[str, ...] = ARTICLE_COLUMNS + (TEXT, RAW_TEXT)
 ARTICLE_DTYPES: dict[str, str] = {
     ARTICLE_ID: _STR, FILE: _STR, TITLE: _STR, OUTLET: _STR, URL: _STR, AUTHOR: _STR,
     PUBLISHED: "datetime64[ns]", PUBLISHED_ORIGIN: _STR, FORMAT: _STR, EVENTS_FOUND: "Int64",
-    STATUS: _STR, REASON: _STR, TEXT: _STR,
+    STATUS: _STR, REASON: _STR, TEXT: _STR, RAW_TEXT: _STR,
 }
 
 # Article status values.
@@ -176,7 +177,7 @@ def conform_mentions(df: pd.DataFrame, strict: bool = True) -> pd.DataFrame:
 
 
 def conform_articles(df: pd.DataFrame, strict: bool = True, with_text: bool = True) -> pd.DataFrame:
-    """Return a copy with ARTICLE_COLUMNS (plus TEXT when with_text), cast to ARTICLE_DTYPES."""
+    """Return a copy with ARTICLE_COLUMNS (plus TEXT and RAW_TEXT when with_text), cast to ARTICLE_DTYPES."""
     columns = ARTICLE_TEXT_COLUMNS if with_text else ARTICLE_COLUMNS
     return _conform(df, columns, ARTICLE_DTYPES, strict)
 

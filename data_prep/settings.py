@@ -31,6 +31,9 @@ EVENTS_CSV = "events.csv"
 MENTIONS_PARQUET = "mentions.parquet"
 ARTICLES_CSV = "articles.csv"
 ARTICLES_PARQUET = "articles.parquet"
+# Every file of one build's table, replaced together as one unit (data_prep/table_folder.py):
+# a new table file is added here and to the writers in io.write_outputs_in_parts.
+OUTPUT_FILES: tuple[str, ...] = (EVENTS_PARQUET, EVENTS_CSV, MENTIONS_PARQUET, ARTICLES_CSV, ARTICLES_PARQUET)
 REVIEWS_DB = "reviews.sqlite"
 
 # Earliest day an event may be dated: guards against ages and counts read as years ("52" -> 1952).

@@ -13,6 +13,7 @@ from data_prep.merge import merge_in_parts
 from data_prep.models import Article, Reject
 
 from .conftest import FIXTURES, SEEDS
+from .folder_snapshot import snapshot, visible
 
 INPUTS = FIXTURES / "inputs"
 TABLE_FILES = (settings.EVENTS_PARQUET, settings.EVENTS_CSV, settings.MENTIONS_PARQUET,
@@ -125,13 +126,13 @@ def test_nothing_processed_writes_nothing(tmp_path: Path) -> None:
     assert result.processed == 0
     assert [(r.file, r.reason) for r in result.rejects] == [
         ("empty.txt", io.EMPTY_FILE), ("binary.txt", io.BINARY_FILE)]
-    assert list(tmp_path.iterdir()) == []  # no folder, no spool file left behind
+    assert snapshot(tmp_path) == {}  # no table, no spool file left behind
 
 
 def test_a_failing_part_leaves_the_previous_tables(tmp_path: Path) -> None:
     out = tmp_path / "out"
     pipeline.build_to_folder(SEEDS / "000_89c3fab89abc628c.txt", out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     built = pipeline.build_event_table(SEEDS)
 
     def parts():
@@ -140,7 +141,7 @@ def test_a_failing_part_leaves_the_previous_tables(tmp_path: Path) -> None:
 
     with pytest.raises(OSError, match="No space left on device"):
         io.write_outputs(out, built.events, built.mentions, parts())
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
@@ -149,12 +150,12 @@ def test_a_part_with_an_unknown_column_writes_nothing(tmp_path: Path) -> None:
     parts = [built.articles.iloc[:2], built.articles.iloc[2:].assign(surprise=1)]
     with pytest.raises(schema.SchemaError, match="unknown columns: surprise"):
         io.write_outputs(tmp_path / "out", built.events, built.mentions, iter(parts))
-    assert list(tmp_path.iterdir()) == []
+    assert snapshot(tmp_path) == {}
 
 
 def test_no_parts_write_an_empty_articles_table(tmp_path: Path) -> None:
     io.write_outputs(tmp_path, schema.empty_events(), pd.DataFrame(columns=list(schema.MENTION_COLUMNS)), iter([]))
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(TABLE_FILES)
+    assert visible(tmp_path) == sorted(TABLE_FILES)
     _, _, articles = io.load_outputs(tmp_path)
     assert articles.empty and tuple(articles.columns) == schema.ARTICLE_TEXT_COLUMNS
 

@@ -10,6 +10,7 @@ import pytest
 from data_prep import cli, settings
 from data_prep import schema as S
 from tests.conftest import FIXTURES, SEEDS
+from tests.folder_snapshot import snapshot, visible
 
 CLI_FIXTURES = FIXTURES / "extract" / "cli"
 OUTPUTS = {settings.EVENTS_PARQUET, settings.EVENTS_CSV, settings.MENTIONS_PARQUET, settings.ARTICLES_CSV,
@@ -34,7 +35,7 @@ def test_build_seeds_exits_0_and_summarises(tmp_path: Path, capsys: pytest.Captu
     assert re.fullmatch(r"Days: \d+ \w+(?:, \d+ \w+)*", lines[2])
     assert lines[3] == f"Wrote {out}"
     assert len(lines) == 4
-    assert {p.name for p in out.iterdir()} == OUTPUTS
+    assert set(visible(out)) == OUTPUTS
 
 
 def test_skipped_inputs_are_listed_with_their_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,7 +55,7 @@ def test_nothing_processed_exits_3_with_the_reasons(tmp_path: Path, capsys: pyte
     assert stdout == ""
     assert stderr == ("error: no article could be processed "
                       "(empty.txt: empty file; short.txt: no article text after cleaning)\n")
-    assert not out.exists()  # nothing written over a previous build
+    assert visible(out) == [] and snapshot(out) == {}  # no table, no spool: only the folder's writer lock
 
 
 def test_empty_folder_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

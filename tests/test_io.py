@@ -1,6 +1,7 @@
 """File input and output: finding, decoding and reading inputs; writing and loading the output tables."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import date
@@ -13,6 +14,7 @@ from data_prep import io, schema, settings
 from data_prep.models import Article, Reject
 
 from .conftest import FIXTURES
+from .folder_snapshot import snapshot, visible
 
 INPUTS = FIXTURES / "inputs"
 
@@ -25,6 +27,7 @@ ACCEPTED = [
 REJECTED = [
     Reject("binary.txt", "binary file (NUL bytes)"),
     Reject("empty.txt", "empty file"),
+    Reject("notes.pdf", "unsupported file type '.pdf' (expected .txt, .md, .markdown, .html, .htm, .json, .jsonl, .csv)"),
     Reject("records.csv", "record 2: no article text after cleaning"),
     Reject("records.json", "record 2: no text field (looked for text, body, content, ...)"),
     Reject("records.jsonl", "record 2: invalid JSON (Invalid control character, column 55)"),
@@ -296,6 +299,8 @@ def test_write_and_load_round_trip(tmp_path: Path, fixture_articles: dict[str, A
     pd.testing.assert_frame_equal(mentions, schema.conform_mentions(_mentions()))
     pd.testing.assert_frame_equal(articles, _articles(fixture_articles))
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+    assert visible(out) == sorted(settings.OUTPUT_FILES)
+    assert not list((out / ".generations").glob(".staging.*"))
 
 
 def test_events_csv_is_acled_ordered_with_plain_dates(tmp_path: Path, fixture_articles: dict[str, Article]) -> None:
@@ -316,7 +321,7 @@ def test_a_failed_write_leaves_the_previous_tables(tmp_path: Path, monkeypatch: 
     out = tmp_path / "out"
     io.write_outputs(out, _events(), _mentions(), _articles(fixture_articles))
     (out / settings.REVIEWS_DB).write_bytes(b"review store")
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
 
     calls: list[pd.DataFrame] = []
     real = io._TableWriter.write
@@ -331,7 +336,7 @@ def test_a_failed_write_leaves_the_previous_tables(tmp_path: Path, monkeypatch: 
     changed = _events().assign(**{schema.EVENT_ID: ["x1", "x2"]})
     with pytest.raises(OSError, match="No space left on device"):
         io.write_outputs(out, changed, _mentions(), _articles(fixture_articles))
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
@@ -345,7 +350,7 @@ def test_write_creates_missing_parent_folders(tmp_path: Path, fixture_articles: 
 def test_schema_error_writes_nothing(tmp_path: Path, fixture_articles: dict[str, Article]) -> None:
     with pytest.raises(schema.SchemaError, match="unknown columns: surprise"):
         io.write_outputs(tmp_path / "out", _events().assign(surprise=1), _mentions(), _articles(fixture_articles))
-    assert list(tmp_path.iterdir()) == []
+    assert snapshot(tmp_path) == {}  # no table, no staging folder
 
 
 def test_load_missing_folder(tmp_path: Path) -> None:
@@ -361,7 +366,7 @@ def test_load_missing_folder(tmp_path: Path) -> None:
 ])
 def test_load_missing_table(tmp_path: Path, fixture_articles: dict[str, Article], missing: str, what: str) -> None:
     io.write_outputs(tmp_path, _events(), _mentions(), _articles(fixture_articles))
-    (tmp_path / missing).unlink()
+    (tmp_path / missing).resolve().unlink()
     with pytest.raises(io.MissingOutputError) as error:
         io.load_outputs(tmp_path)
     assert str(error.value) == f"no {what} in {tmp_path}: run `python -m data_prep build`"
@@ -369,34 +374,56 @@ def test_load_missing_table(tmp_path: Path, fixture_articles: dict[str, Article]
 
 def test_load_damaged_table(tmp_path: Path, fixture_articles: dict[str, Article]) -> None:
     io.write_outputs(tmp_path, _events(), _mentions(), _articles(fixture_articles))
-    (tmp_path / settings.EVENTS_PARQUET).write_bytes(b"not parquet")
-    with pytest.raises(io.OutputError, match=rf"^cannot read {tmp_path / settings.EVENTS_PARQUET}: .*"
+    path = (tmp_path / settings.EVENTS_PARQUET).resolve()
+    path.write_bytes(b"x" * path.stat().st_size)  # damaged in place, same size
+    with pytest.raises(io.OutputError, match=rf"^cannot read {path}: .*"
                                              r"; run `python -m data_prep build` again$"):
         io.load_outputs(tmp_path)
 
 
-def test_load_tolerates_older_tables(tmp_path: Path, fixture_articles: dict[str, Article]) -> None:
+def test_load_refuses_a_file_the_manifest_does_not_list(tmp_path: Path, fixture_articles: dict[str, Article]) -> None:
     io.write_outputs(tmp_path, _events(), _mentions(), _articles(fixture_articles))
-    old = pd.read_parquet(tmp_path / settings.EVENTS_PARQUET).drop(columns=[schema.CONTESTED])
+    generation = io.table_generation(tmp_path)
+    _events().iloc[:1].to_parquet(tmp_path / settings.EVENTS_PARQUET)  # written over the link's target
+    size = (tmp_path / settings.EVENTS_PARQUET).stat().st_size
+    with pytest.raises(io.MixedOutputError) as error:
+        io.load_outputs(tmp_path)
+    assert str(error.value).startswith(f"{tmp_path}: events.parquet is not the file build {generation} wrote "
+                                       f"({size} bytes, the manifest says ")
+    assert str(error.value).endswith("); run `python -m data_prep build` again")
+
+
+def test_load_tolerates_older_tables(tmp_path: Path, fixture_articles: dict[str, Article]) -> None:
+    # A folder of the older layout (the tables themselves at the top, no manifest) is still read.
+    old = schema.conform_events(_events()).drop(columns=[schema.CONTESTED])
     old.assign(retired_column=1).to_parquet(tmp_path / settings.EVENTS_PARQUET)
+    schema.conform_mentions(_mentions()).to_parquet(tmp_path / settings.MENTIONS_PARQUET)
+    _articles(fixture_articles).to_parquet(tmp_path / settings.ARTICLES_PARQUET)
     events, _, _ = io.load_outputs(tmp_path)
     assert tuple(events.columns) == schema.EVENT_COLUMNS
     assert events[schema.CONTESTED].isna().all()
 
 
-def test_writes_are_moved_into_place_with_os_replace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     fixture_articles: dict[str, Article]) -> None:
-    moved: list[str] = []
-    real = os.replace
-
-    def spy(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        moved.append(Path(dst).name)
-        real(src, dst)
-
-    monkeypatch.setattr(io.os, "replace", spy)
-    io.write_outputs(tmp_path / "out", _events(), _mentions(), _articles(fixture_articles))
-    assert sorted(moved) == sorted([settings.EVENTS_PARQUET, settings.EVENTS_CSV, settings.MENTIONS_PARQUET,
-                                    settings.ARTICLES_CSV, settings.ARTICLES_PARQUET])
+def test_the_table_files_are_links_into_one_generation(tmp_path: Path,
+                                                      fixture_articles: dict[str, Article]) -> None:
+    out = tmp_path / "out"
+    io.write_outputs(out, _events(), _mentions(), _articles(fixture_articles))
+    first = io.table_generation(out)
+    for name in settings.OUTPUT_FILES:
+        assert os.readlink(out / name) == f".current/{name}"
+    assert os.readlink(out / ".current") == f".generations/{first}"
+    manifest = json.loads((out / ".generations" / first / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["generation"] == first and sorted(manifest["files"]) == sorted(settings.OUTPUT_FILES)
+    io.write_outputs(out, _events().iloc[:1], _mentions(), _articles(fixture_articles))
+    second = io.table_generation(out)
+    io.write_outputs(out, _events(), _mentions(), _articles(fixture_articles))
+    third = io.table_generation(out)
+    # The previous generation is kept for readers still on it; older ones are deleted.
+    assert sorted(p.name for p in (out / ".generations").iterdir()) == sorted([second, third])
+    assert len(io.load_table(out, "events", generation=second)) == 1
+    assert len(io.load_table(out, "events")) == 2
+    with pytest.raises(io.MissingOutputError, match=f"^table generation {first} of {out} is gone"):
+        io.load_table(out, "events", generation=first)
 
 
 # --- uploads and declared charsets ------------------------------------------------------

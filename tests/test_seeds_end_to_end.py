@@ -340,8 +340,9 @@ def test_labels_are_neutral_and_evidence_keeps_the_sources_words(events: pd.Data
 
 
 def test_evidence_is_the_article_text_at_its_span(built) -> None:
+    """The evidence is the source's own words: the text as read (raw_text, else text) at its span."""
     events, mentions, articles, _ = built
-    text_of = dict(zip(articles[S.ARTICLE_ID], articles[S.TEXT]))
+    text_of = dict(zip(articles[S.ARTICLE_ID], articles[S.RAW_TEXT].fillna(articles[S.TEXT])))
     for row in mentions.itertuples():
         text = text_of[getattr(row, S.ARTICLE_ID)]
         assert text[getattr(row, S.EVIDENCE_START): getattr(row, S.EVIDENCE_END)] == getattr(row, S.EVIDENCE)

@@ -112,7 +112,9 @@ _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ]\d)")
 
 
 def _plausible(day: date | None) -> date | None:
-    if day is None or day.year < settings.MIN_YEAR:
+    """The day, or None when no article can have been published then (before MIN_YEAR, after
+    dates.MAX_YEAR: "0001-01-01", "9999-12-31" and "2263-01-01" are placeholders or typos)."""
+    if day is None or not settings.MIN_YEAR <= day.year <= dates.MAX_YEAR:
         return None
     return day
 
@@ -234,7 +236,7 @@ def article_id_of(text: str) -> str:
 
 def build_article(text: str, file: str, fmt: str, meta: Metadata = Metadata(),
                   origin: str = ORIGIN_NONE,
-                  min_chars: int = settings.MIN_TEXT_CHARS) -> Article | Reject:
+                  min_chars: int = settings.MIN_TEXT_CHARS, raw: str | None = None) -> Article | Reject:
     """An Article from body text and metadata, filling date, title and outlet from the text when missing.
 
     Args:
@@ -244,6 +246,8 @@ def build_article(text: str, file: str, fmt: str, meta: Metadata = Metadata(),
         meta: what the header, front matter, record or page said.
         origin: where `meta.published` came from.
         min_chars: shorter texts are rejected.
+        raw: the source text as read (kept verbatim as Article.raw_text when cleaning changed it);
+            `text` itself by default.
 
     Returns:
         The Article, or a Reject when no text is left.
@@ -269,4 +273,5 @@ def build_article(text: str, file: str, fmt: str, meta: Metadata = Metadata(),
         published=published,
         published_origin=published_origin,
         format=fmt,
+        raw_text=raw if raw is not None and raw != text else None,
     )

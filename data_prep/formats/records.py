@@ -27,6 +27,7 @@ LOGGER = logging.getLogger(__name__)
 
 NO_TEXT_FIELD = "no text field (looked for text, body, content, ...)"
 NO_RECORDS = "no records in file"
+TOO_DEEP = "JSON nested too deeply to read (lists or objects inside each other, over a thousand levels)"
 # An object holding its articles in a list under one of these keys (API dumps, feeds).
 LIST_KEYS: tuple[str, ...] = ("articles", "items", "records", "data", "results", "entries", "posts",
                               "documents", "docs")
@@ -68,7 +69,8 @@ def article_from_record(record: object, number: int, file: str, fmt: str) -> Art
     if size > settings.MAX_FILE_BYTES:
         return reject(f"text {size_excess(size, settings.MAX_FILE_BYTES)}")
     meta = metadata_from_fields(record)
-    result = build_article(fix_mojibake(text), f"{file}#{number}", fmt, meta, ORIGIN_RECORD)
+    text = fix_mojibake(text)
+    result = build_article(text, f"{file}#{number}", fmt, meta, ORIGIN_RECORD, raw=text)
     return reject(result.reason) if isinstance(result, Reject) else result
 
 
@@ -91,6 +93,9 @@ def read_json(raw: str, file: str, fmt: str = "json") -> Iterator[Article | Reje
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         yield Reject(file, f"invalid JSON ({exc.msg.removesuffix(' at')}, line {exc.lineno} column {exc.colno})")
+        return
+    except RecursionError:
+        yield Reject(file, TOO_DEEP)
         return
     records = _records_in(data)
     if records is None:
@@ -115,6 +120,9 @@ def read_jsonl(lines: Iterable[str], file: str, fmt: str = "jsonl") -> Iterator[
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Reject(file, f"record {number}: invalid JSON ({exc.msg.removesuffix(' at')}, column {exc.colno})")
+            continue
+        except RecursionError:
+            yield Reject(file, f"record {number}: {TOO_DEEP}")
             continue
         yield article_from_record(record, number, file, fmt)
     if not seen:

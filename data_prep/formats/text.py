@@ -89,7 +89,8 @@ def read_text(raw: str, file: str, fmt: str = "txt") -> list[Article | Reject]:
     ` date YYYY-MM-DD ` prefix; those lines are removed from the text, the title line is kept.
     Markdown syntax is stripped in both formats (many .txt exports are Markdown).
     """
-    text = normalise_text(fix_mojibake(raw))
+    raw = fix_mojibake(raw)  # the file as it meant to be read: kept verbatim as the article's source
+    text = normalise_text(raw)
     meta, origin = Metadata(), ORIGIN_NONE
     front = split_front_matter(text)
     header = None if front else split_header(text)
@@ -103,4 +104,4 @@ def read_text(raw: str, file: str, fmt: str = "txt") -> list[Article | Reject]:
             meta = Metadata(published=parse_date_value(inline[1]), date_text=inline[1])
             origin = ORIGIN_INLINE
             text = text[inline.end():]
-    return [build_article(strip_markdown(text, join_wrapped=fmt == "md"), file, fmt, meta, origin)]
+    return [build_article(strip_markdown(text, join_wrapped=fmt == "md"), file, fmt, meta, origin, raw=raw)]
