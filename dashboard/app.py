@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, review_ui, state
+from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, review_ui, state, style
 from dashboard.evidence import escape_markdown
 from dashboard.filters import EventFilter, FilterOptions, Filtered
 from dashboard.review_ui import PageReviews
@@ -58,6 +58,8 @@ K_DATES = "f_dates"
 K_STATEMENTS = "f_include_statements"
 K_MIN_KILLED = "f_min_fatalities"
 K_TEXT = "f_text"
+K_CIVILIANS = "f_civilian_targeting"
+K_UNDATED = "f_include_undated"
 
 MULTI_LABELS: dict[str, str] = {
     "event_types": "Event type",
@@ -67,6 +69,7 @@ MULTI_LABELS: dict[str, str] = {
     "areas": "Area",
     "outlets": "Source outlet",
     "precisions": "Date precision",
+    "interactions": "Interaction",
     "review_statuses": "Review status",
     "reviewers": "Reviewer",
 }
@@ -128,6 +131,8 @@ def _seed_filter_widgets(f: EventFilter, options: FilterOptions) -> list[str]:
     st.session_state[K_STATEMENTS] = f.include_statements
     st.session_state[K_MIN_KILLED] = f.min_fatalities
     st.session_state[K_TEXT] = f.text
+    st.session_state[K_CIVILIANS] = f.civilian_targeting
+    st.session_state[K_UNDATED] = f.include_undated
     return dropped
 
 
@@ -184,14 +189,16 @@ def _current_filter(options: FilterOptions) -> EventFilter:
     f = EventFilter(
         **values,
         include_statements=bool(st.session_state.get(K_STATEMENTS, True)),
-        min_fatalities=int(st.session_state.get(K_MIN_KILLED) or 0),
+        min_fatalities=max(0, int(st.session_state.get(K_MIN_KILLED) or 0)),
         text=str(st.session_state.get(K_TEXT) or ""),
+        civilian_targeting=bool(st.session_state.get(K_CIVILIANS, False)),
     )
+    undated = bool(st.session_state.get(K_UNDATED, False))
     dates = st.session_state.get(K_DATES)
     if dates and len(dates) == 2:
-        return filters.with_dates(f, dates[0], dates[1], options)
+        return filters.with_dates(f, dates[0], dates[1], options, undated)
     if dates and len(dates) == 1:  # the analyst has picked the first day of a range so far
-        return filters.with_dates(f, dates[0], None, options)
+        return filters.with_dates(f, dates[0], None, options, undated)
     return f
 
 
@@ -339,6 +346,29 @@ def _sidebar_review(reviews: PageReviews | None) -> tuple[str | None, Any]:
     return reviewer, review_ui.changed_since_sidebar(reviewer)
 
 
+def _no_negative_minimum() -> None:
+    value = st.session_state.get(K_MIN_KILLED)
+    if value is None or value < 0:
+        st.session_state[K_MIN_KILLED] = 0
+        _say("warning", f"Minimum fatalities cannot be {value if value is not None else 'empty'}; it is 0 (every event).")
+
+
+def _undated_control(options: FilterOptions, f: EventFilter) -> None:
+    """Say what the date filter does with undated events, and offer to keep them."""
+    if not options.undated:
+        return
+    bounded = f.date_from is not None or f.date_to is not None
+    undated = style.plural(options.undated, "undated event")
+    st.sidebar.checkbox(f"Keep the {undated}", key=K_UNDATED, disabled=not bounded,
+                        help="Events with no day at all cannot overlap a date range; tick to keep them anyway.")
+    if not bounded:
+        st.sidebar.caption(f"Whole span: {undated} included.")
+    elif f.include_undated:
+        st.sidebar.caption(f"{undated} kept with these dates.")
+    else:
+        st.sidebar.caption(f"{undated} left out by these dates.")
+
+
 def _leaves_caption(counts: dict[str, int], name: str, active: bool) -> None:
     """Under a widget: how many events it leaves of those the other filters let through."""
     if active:
@@ -361,11 +391,12 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter, counts: dict[str, int]
         side.date_input(
             "Dates", key=K_DATES,
             min_value=options.date_min, max_value=options.date_max, format="YYYY-MM-DD",
-            help="Events whose day or date range overlaps these days. Undated events "
-                 f"({options.undated:,}) are hidden as soon as a bound is moved.",
+            help="Events whose day or date range overlaps these days. With the whole span, undated "
+                 "events are kept; with a narrower one, only if you tick the box below.",
         )
         _leaves_caption(counts, "date_from" if "date_from" in active else "date_to",
                         bool(active & {"date_from", "date_to"}))
+        _undated_control(options, f)
 
     def multiselect(name: str, help_text: str | None = None) -> None:
         allowed = list(getattr(options, name))
@@ -376,7 +407,8 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter, counts: dict[str, int]
         # Labels count the whole table and never change between runs: a label that changed would no
         # longer map back to its value. What the filter leaves goes in the caption under the widget.
         per_option = tables.option_counts.get(name, {})
-        fmt = (lambda v: f"{v} ({per_option.get(v, 0):,})")
+        show = filters.interaction_label if name == "interactions" else str
+        fmt = (lambda v: f"{show(v)} ({per_option.get(v, 0):,})")
         side.multiselect(MULTI_LABELS[name], values, key=MULTI_WIDGETS[name], format_func=fmt,
                          placeholder="All", help=help_text)
         _leaves_caption(counts, name, name in active)
@@ -389,10 +421,16 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter, counts: dict[str, int]
     multiselect("outlets", "Events reported by any of these outlets.")
     multiselect("precisions", "How exactly the day is known. Keep only 'day' to hide approximate, "
                               "month-only and unknown days.")
+    multiselect("interactions", "ACLED's interaction: the kinds of actor on each side (state forces, rebel "
+                                "groups, militias, rioters, protesters, civilians, external forces).")
+    side.toggle(f"Only civilian targeting ({options.civilian_targeting:,})", key=K_CIVILIANS,
+                help="Events whose primary target is civilians (ACLED's civilian_targeting).")
+    _leaves_caption(counts, "civilian_targeting", "civilian_targeting" in active)
     side.toggle("Include statements", key=K_STATEMENTS,
                 help="Pledges, threats, condemnations and comments (event type Statement).")
     _leaves_caption(counts, "include_statements", "include_statements" in active)
-    side.number_input("Minimum fatalities", min_value=0, step=1, key=K_MIN_KILLED,
+    # No min_value: the browser would show a refused -3 while the old value applies; it is set back to 0 and said.
+    side.number_input("Minimum fatalities", step=1, key=K_MIN_KILLED, on_change=_no_negative_minimum,
                       help="Lowest reported figure; events without a figure count as 0.")
     _leaves_caption(counts, "min_fatalities", "min_fatalities" in active)
     side.text_input("Text in evidence or notes", key=K_TEXT, placeholder="e.g. refugee camp",
@@ -801,8 +839,7 @@ def main() -> None:
 
     st.title("Conflict event table")
     _show_messages()
-    st.caption(escape_markdown(f"{len(filtered):,} {filters.describe(f)}"
-                               if not filters.is_default(f) else f"All {len(filtered):,} events"))
+    st.caption(escape_markdown(filters.describe_count(len(filtered), f)))
     _headline(shown.headline)
     if reviews is not None:
         review_ui.render_orphans(reviews.tables)

@@ -1,0 +1,94 @@
+"""Honest counts on the page (AppTest): undated events and the date filter, "(unknown)" options,
+interaction and civilian-targeting filters, a refused negative minimum; each count checked against the table."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from data_prep import io, schema as S
+
+# The page fixtures and helpers of test_app (its session-wide tables are shared, not built twice).
+from tests.test_app import events_shown, multiselect, no_exception, run_app  # noqa: E402
+from tests.test_app import sample_folder as sample, seeds_folder as seeds  # noqa: E402,F401
+
+
+def captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.sidebar.caption]
+
+
+def test_the_date_filter_says_what_it_does_with_undated_events_and_can_keep_them(
+        sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(sample, monkeypatch)
+    assert "Whole span: 1 undated event included." in captions(at)
+    keep = at.sidebar.checkbox(key="f_include_undated")
+    assert keep.label == "Keep the 1 undated event" and keep.disabled
+    at.sidebar.date_input(key="f_dates").set_value((date(2023, 1, 26), date(2023, 1, 27))).run()
+    no_exception(at)
+    # Jenin (26th), Ashkelon (27th), the pledge (25th-26th); the undated protest is left out and said so.
+    assert events_shown(at) == 3
+    assert "1 undated event left out by these dates." in captions(at)
+    at.sidebar.checkbox(key="f_include_undated").check().run()
+    no_exception(at)
+    assert events_shown(at) == 4
+    assert "1 undated event kept with these dates." in captions(at)
+    assert at.query_params["undated"] in ("1", ["1"])
+    assert "\\(and undated events\\)" in at.caption[0].value
+
+
+def test_a_link_with_undated_reopens_with_them(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(sample, monkeypatch, {"from": "2023-01-26", "to": "2023-01-27", "undated": "1"})
+    no_exception(at)
+    assert events_shown(at) == 4
+    assert at.sidebar.checkbox(key="f_include_undated").value is True
+
+
+def test_pick_lists_offer_unknown_where_a_field_is_empty(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = io.load_table(seeds, "events")
+    no_outlet = int((events[S.SOURCE].isna() | (events[S.SOURCE] == "")).sum())
+    no_place = int(events[S.LOCATION].isna().sum())
+    assert no_outlet > 0 and no_place > 0
+    at = run_app(seeds, monkeypatch)
+    outlets = multiselect(at, "Source outlet")
+    assert f"(unknown) ({no_outlet})" in outlets.options
+    assert outlets.options[-1] == f"(unknown) ({no_outlet})"  # last, after the named outlets
+    outlets.set_value(["(unknown)"]).run()
+    no_exception(at)
+    assert events_shown(at) == no_outlet
+    assert at.query_params["outlet"] in ("(unknown)", ["(unknown)"])
+    assert "reported by \\(no outlet named\\)" in at.caption[0].value
+
+    at = run_app(seeds, monkeypatch)
+    multiselect(at, "Place").set_value(["(unknown)"]).run()
+    assert events_shown(at) == no_place
+
+
+def test_interaction_and_civilian_targeting_filters(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(sample, monkeypatch)
+    interaction = multiselect(at, "Interaction")
+    assert interaction.options == ["State forces vs Political militias (13) (1)",
+                                   "Identity militias vs Civilians (47) (1)", "(unknown) (4)"]
+    interaction.set_value(["47"]).run()
+    no_exception(at)
+    assert events_shown(at) == 1
+    assert at.query_params["interaction"] in ("47", ["47"])
+
+    at = run_app(sample, monkeypatch)
+    toggle = at.sidebar.toggle(key="f_civilian_targeting")
+    assert toggle.label == "Only civilian targeting (1)"
+    toggle.set_value(True).run()
+    no_exception(at)
+    assert events_shown(at) == 1
+    assert at.query_params["civilians"] in ("1", ["1"])
+    assert at.caption[0].value == "1 event targeting civilians"
+
+
+def test_a_negative_minimum_of_fatalities_is_refused_and_said(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(sample, monkeypatch)
+    at.sidebar.number_input(key="f_min_fatalities").set_value(-3).run()
+    no_exception(at)
+    assert at.sidebar.number_input(key="f_min_fatalities").value == 0
+    assert events_shown(at) == 6
+    assert any("cannot be \\-3" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "min_killed" not in at.query_params
