@@ -50,6 +50,7 @@ K_MEASURE = "v_measure"
 K_TAB = "v_tab"
 K_TAB_DEFAULT = "_tab_default"
 K_ONLY_SELECTED = "v_only_selected"
+K_UPLOADED = "_uploaded_over"  # events the page showed before an upload: the next run says what it shows now
 K_SEL_VERSION = "_selection_version"  # bumped when the selection changes anywhere but in the table
 
 # Filter widgets: EventFilter field -> session key.
@@ -302,12 +303,12 @@ def _sidebar_data(tables: data.Tables | None, folder: Any) -> None:
             )
             submitted = st.form_submit_button("Add to the table", icon=":material/add:")
         if submitted and files:
-            _add_uploads(folder, [(f.name, f.getvalue()) for f in files])
+            _add_uploads(folder, [(f.name, f.getvalue()) for f in files], len(tables.events) if tables is not None else 0)
         elif submitted:
             st.caption("Choose one or more files first.")
 
 
-def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]]) -> None:
+def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]], shown_before: int) -> None:
     with st.status(f"Adding {len(uploads)} file(s)…", expanded=True) as status:
         bar = st.progress(0.0)
         step = st.empty()
@@ -332,8 +333,22 @@ def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]]) -> None:
     for line in lines:
         _say("info" if line is lines[0] else "warning", line)
     if result.added:
+        st.session_state[K_UPLOADED] = shown_before
         data.forget()
         st.rerun()
+
+
+def _after_upload(tables: data.Tables, built: data.Built) -> None:
+    """After an upload, the number of events the page shows now: the build's count differs when
+    review decisions merge, split or reject events."""
+    before = st.session_state.pop(K_UPLOADED, None)
+    if before is None:
+        return
+    now = len(tables.events)
+    text = f"The table now shows {style.plural(now, 'event')} (was {before:,})"
+    if now != len(built.events):
+        text += f"; the build has {len(built.events):,}, review decisions merge or split the difference"
+    _say("info", text + ".")
 
 
 def _sidebar_review(reviews: PageReviews | None) -> tuple[str | None, Any]:
@@ -620,7 +635,7 @@ def _tab_sources(built: data.Built, filtered: Filtered, reviews: PageReviews | N
                  column_config={S.PUBLISHED: st.column_config.DateColumn("published", format="YYYY-MM-DD")})
     if len(rejected):
         st.subheader("Rejected files")
-        st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True)
+        st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True, placeholder="–")
 
 
 def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: ViewState,
@@ -679,7 +694,8 @@ def _claims_frame(claims_json: Any) -> pd.DataFrame:
     rows = [
         {
             "claimant": c.get("claimant") or "(not attributed)",
-            "says": f"{'at least ' if c.get('minimum') else ''}{c.get('count')} {c.get('kind')}",
+            "says": " ".join(str(v) for v in (
+                "at least" if c.get("minimum") else None, c.get("count"), c.get("kind")) if v is not None) or None,
             "in the words": c.get("text"),
             "file": c.get(S.SOURCE_FILE),
         }
@@ -751,7 +767,7 @@ def _detail(tables: data.Tables, built: data.Built, filtered_ids: set[str] | Non
         if claims.empty:
             st.caption("No casualty figures reported.")
         else:
-            st.dataframe(claims, hide_index=True)
+            st.dataframe(claims, hide_index=True, placeholder="–")
     with st.expander("Every field of this event"):
         st.dataframe(_field_table(row), hide_index=True, height=min(38 * (len(row) + 1), 900))
 
@@ -797,12 +813,28 @@ def _changes(reviews: PageReviews, built: data.Built, since: Any) -> None:
         changes = review_ui.render_changes(reviews.store, built.events, since, built.stamp, reviews.version)
         ids = [i for i, kind in zip(changes[S.EVENT_ID].astype(str), changes[S.CHANGE_KIND])
                if kind != S.CHANGE_REMOVED]
+        listed = len(ids)
         ids = list(review_ui.follow(ids, reviews.tables))
         if ids:
             label = "Select this event" if len(ids) == 1 else f"Select these {len(ids):,} events"
             st.button(label, key="select_changes", icon=":material/checklist:",
                       on_click=_set_selection, args=(ids,),
                       help="They are ticked in the events table and marked on the timeline and the map.")
+        why = _changes_gap(len(changes), len(changes) - listed, listed - len(ids))
+        if why:
+            st.caption(why)
+
+
+def _changes_gap(rows: int, removed: int, folded: int) -> str:
+    """Why the button selects fewer events than the changes table lists (empty when it selects them all)."""
+    if not removed and not folded:
+        return ""
+    parts = []
+    if removed:
+        parts.append(f"{style.plural(removed, 'removed event')} cannot be selected")
+    if folded:
+        parts.append(f"{style.plural(folded, 'listed event')} now merged into another one")
+    return f"{rows:,} rows listed: " + "; ".join(parts) + "."
 
 
 def main() -> None:
@@ -824,6 +856,7 @@ def main() -> None:
         tables = (data.shown(built, reviews.tables.events, reviews.version, reviews.decided) if reviews is not None
                   else data.shown(built))
     options = tables.options
+    _after_upload(tables, built)
     _init_session(options, tables.key)
     _follow_data_change(options, tables.key)
     _follow_reviews(reviews)

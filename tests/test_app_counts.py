@@ -2,16 +2,20 @@
 interaction and civilian-targeting filters, a refused negative minimum; each count checked against the table."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from data_prep import io, schema as S
+from data_prep.reviews import ReviewStore
 
 # The page fixtures and helpers of test_app (its session-wide tables are shared, not built twice).
-from tests.test_app import events_shown, multiselect, no_exception, run_app  # noqa: E402
-from tests.test_app import sample_folder as sample, seeds_folder as seeds  # noqa: E402,F401
+from tests.test_app import (  # noqa: E402
+    button, events_shown, events_table_row, first_day_event, multiselect, no_exception, panel_widget, run_app,
+    start_reviewing,
+)
+from tests.test_app import sample_folder as sample, seeds_copy, seeds_folder, seeds_folder as seeds  # noqa: E402,F401
 
 
 def captions(at: AppTest) -> list[str]:
@@ -92,3 +96,51 @@ def test_a_negative_minimum_of_fatalities_is_refused_and_said(sample: Path, monk
     assert events_shown(at) == 6
     assert any("cannot be \\-3" in w.value for w in at.warning), [w.value for w in at.warning]
     assert "min_killed" not in at.query_params
+
+
+def test_the_review_form_asks_for_the_days_its_precision_needs(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = first_day_event(seeds_copy)
+    event_id, day = target[S.EVENT_ID], target[S.EVENT_DATE].date()
+    at = run_app(seeds_copy, monkeypatch, {"sel": event_id})
+    start_reviewing(at, "Bo")
+
+    def date_labels() -> list[str]:
+        return [d.label for d in at.date_input if d.key and d.key.startswith(f"rv-{event_id}-")
+                and not d.key.split("-")[-2:-1] == ["pub"] and "-pub-" not in d.key]
+
+    assert date_labels() == ["Day"]
+    panel_widget(at.selectbox, event_id, "precision").set_value(S.PRECISION_RANGE).run()
+    assert date_labels() == ["First day", "Last day"]
+    panel_widget(at.date_input, event_id, "first").set_value(day - timedelta(days=1))
+    button(at, "Save decision").click().run()
+    no_exception(at)
+    row = events_table_row(at, event_id)
+    assert row[S.DATE_PRECISION] == S.PRECISION_RANGE
+    assert row[S.EVENT_DATE].date() == day  # the day of a range is its last day
+    log = {a.field: a.new_value for a in ReviewStore.in_folder(seeds_copy).log()}
+    assert (log[S.DATE_START], log[S.DATE_PRECISION]) == ((day - timedelta(days=1)).isoformat(), S.PRECISION_RANGE)
+    assert S.DATE_END not in log  # unchanged
+    panel_widget(at.selectbox, event_id, "precision").set_value(S.PRECISION_UNKNOWN).run()
+    assert date_labels() == []
+    panel_widget(at.selectbox, event_id, "precision").set_value(S.PRECISION_MONTH).run()
+    assert date_labels() == ["Any day of the month"]
+
+
+def test_changes_say_why_the_button_selects_fewer_events(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = io.load_outputs(seeds_copy)[0]
+    jenin = first_day_event(seeds_copy)[S.EVENT_ID]
+    other = events.loc[events[S.EVENT_ID] != jenin].iloc[0][S.EVENT_ID]
+    at = run_app(seeds_copy, monkeypatch, {"sel": other})
+    start_reviewing(at, "Ana")
+    panel_widget(at.text_input, other, "merge-id").input(jenin).run()
+    button(at, "Merge it into this event").click().run()
+    no_exception(at)
+    at.sidebar.radio(key="rv_since_mode").set_value("Since a date and time").run()
+    no_exception(at)
+    changes = next(d.value for d in at.dataframe if S.CHANGE_KIND in d.value.columns)
+    # No build recorded before: every machine event is listed as new; one of them is merged away.
+    assert len(changes) == len(events)
+    assert button(at, f"Select these {len(events) - 1} events")
+    assert f"{len(events)} rows listed: 1 listed event now merged into another one." in [c.value for c in at.caption]
+    button(at, f"Select these {len(events) - 1} events").click().run()
+    assert len(at.session_state["v_selected"]) == len(events) - 1
