@@ -64,7 +64,7 @@ TIMELINE_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((
 )))
 COUNTS_COLUMNS: tuple[str, ...] = (*_DAY_COLUMNS, schema.EVENT_TYPE, schema.FATALITIES)
 SELECTION_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((  # ids_from_selection
-    schema.EVENT_ID, *_DAY_COLUMNS, *LANE_DIMENSIONS.values(), schema.LONGITUDE, schema.LATITUDE,
+    schema.EVENT_ID, *_DAY_COLUMNS, *LANE_DIMENSIONS.values(), schema.LONGITUDE, schema.LATITUDE, schema.LOCATION,
 )))
 
 
@@ -511,13 +511,14 @@ def ids_from_selection(df: pd.DataFrame, points: Iterable[Mapping[str, Any]], la
 
     A point's customdata is an event id (single-event markers) or [lane, first_day, last_day] for a
     binned timeline marker (then the events of df in that lane and period), or
-    ["area", lon, lat, name] / ["place", lon, lat] for an aggregated map marker (the events at
-    those coordinates) or ["cell", lon, lat, decimals] (the events whose coordinates round to
+    ["area", lon, lat, name] (the events at those coordinates or located to that area) /
+    ["place", lon, lat] for an aggregated map marker (the events at those coordinates) or ["cell", lon, lat, decimals] (the events whose coordinates round to
     them). Unknown shapes are ignored. Ids come back once each, in df order.
     """
     wanted: set[str] = set()
     bins: list[tuple[str, np.datetime64, np.datetime64]] = []
     places: list[tuple[float, float, int | None]] = []
+    areas: list[str] = []
     for point in points:
         data = point.get("customdata") if isinstance(point, Mapping) else None
         if isinstance(data, str):
@@ -529,6 +530,8 @@ def ids_from_selection(df: pd.DataFrame, points: Iterable[Mapping[str, Any]], la
                     places.append((float(data[1]), float(data[2]), decimals))
                 except (TypeError, ValueError, IndexError):
                     continue
+                if data[0] == "area" and len(data) >= 4 and isinstance(data[3], str):
+                    areas.append(data[3])  # every event located only to that area, wherever its point
             else:
                 try:
                     bins.append((str(data[0]), np.datetime64(str(data[1]), "D"), np.datetime64(str(data[2]), "D")))
@@ -543,6 +546,8 @@ def ids_from_selection(df: pd.DataFrame, points: Iterable[Mapping[str, Any]], la
         for lane, first, last in bins:
             hit = (lane_of == lane) & (best[positions] >= first) & (best[positions] <= last)
             mask[positions[hit]] = True
+    if areas and schema.LOCATION in df:
+        mask |= df[schema.LOCATION].isin(areas).fillna(False).to_numpy(dtype=bool)
     if places:
         lon = df[schema.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)
         lat = df[schema.LATITUDE].to_numpy(dtype=float, na_value=np.nan)
