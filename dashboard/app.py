@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -48,6 +48,12 @@ K_LANE = "v_lane"
 K_FREQ = "v_freq"
 K_MEASURE = "v_measure"
 K_TAB = "v_tab"
+K_BRUSH = "v_brush"  # "timeline" / "map": the chart the selection was brushed on (it narrows the other)
+K_STEP = "v_step"  # "D" / "W" while stepping through the period, else None
+K_AT = "v_at"  # the first day of the step shown
+K_PLAY = "v_play"  # stepping on its own
+K_RANK_BY = "v_rank_by"
+PLAY_DELAY_S = 1.2  # between two steps of "play"
 K_TAB_DEFAULT = "_tab_default"
 K_ONLY_SELECTED = "v_only_selected"
 K_UPLOADED = "_uploaded_over"  # events the page showed before an upload: the next run says what it shows now
@@ -152,6 +158,11 @@ def _init_session(options: FilterOptions, stamp: data.TablesKey) -> None:
     st.session_state[K_FOCUS] = view.focus
     st.session_state[K_TAB] = view.tab
     st.session_state[K_TAB_DEFAULT] = state.TABS[view.tab]
+    st.session_state[K_BRUSH] = view.brush
+    st.session_state[K_STEP] = view.step
+    st.session_state[K_AT] = view.at
+    st.session_state[K_PLAY] = False
+    st.session_state[K_RANK_BY] = "events"
     st.session_state[K_ONLY_SELECTED] = False
     st.session_state[K_STAMP] = stamp
     st.session_state[K_READY] = True
@@ -216,6 +227,9 @@ def _current_view(f: EventFilter) -> ViewState:
         selected=tuple(st.session_state[K_SELECTED]),
         focus=st.session_state.get(K_FOCUS),
         tab=st.session_state[K_TAB],
+        brush=st.session_state.get(K_BRUSH),
+        step=st.session_state.get(K_STEP),
+        at=st.session_state.get(K_AT),
     )
 
 
@@ -250,8 +264,10 @@ def _session_id() -> str:
 
 # --- selection ----------------------------------------------------------------------------
 
-def _set_selection(ids: Sequence[str], from_table: bool = False) -> None:
+def _set_selection(ids: Sequence[str], from_table: bool = False, brush: str | None = None) -> None:
+    """Select these events; `brush`: the chart of the main view they were brushed on (it narrows the other)."""
     ids = tuple(dict.fromkeys(str(i) for i in ids))
+    st.session_state[K_BRUSH] = brush if ids else None
     focus = st.session_state.get(K_FOCUS)
     st.session_state[K_SELECTED] = ids
     st.session_state[K_FOCUS] = focus if focus in ids else (ids[0] if ids else None)
@@ -259,11 +275,18 @@ def _set_selection(ids: Sequence[str], from_table: bool = False) -> None:
         st.session_state[K_SEL_VERSION] = st.session_state.get(K_SEL_VERSION, 0) + 1
 
 
-def _on_chart_select(key: str, filtered: Filtered, lane_by: str) -> None:
-    """A click, box or lasso on the timeline or the map: those events become the selection."""
+def _on_chart_select(key: str, filtered: Filtered, lane_by: str, source: str | None = None) -> None:
+    """A click, box or lasso on the timeline or the map: those events become the selection.
+
+    A box or lasso on one chart of the main view (`source`) also narrows the other to them; a
+    double-click (an empty selection) clears both.
+    """
     event = st.session_state.get(key)
-    points = list(event["selection"]["points"]) if event else []
-    _set_selection(charts.ids_from_selection(filtered.frame(charts.SELECTION_COLUMNS), points, lane_by))
+    selection = event["selection"] if event else {}
+    points = list(selection.get("points", ())) if selection else []
+    ids = charts.ids_from_selection(filtered.frame(charts.SELECTION_COLUMNS), points, lane_by)
+    brushed = bool(selection and (selection.get("box") or selection.get("lasso")))
+    _set_selection(ids, brush=source if brushed else None)
 
 
 def _on_table_select(key: str, shown_ids: list[str]) -> None:
@@ -533,18 +556,127 @@ def _empty_state(f: EventFilter) -> None:
             "**Reset** in the sidebar.", icon=":material/filter_alt_off:")
 
 
-def _tab_timeline(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: tuple[str, ...]) -> None:
-    lane = _bound_widget(st.segmented_control, K_LANE, "Lanes by", list(charts.LANE_DIMENSIONS),
-                         required=True, help="One lane per value of this field (top values; the rest share 'Other')")
+def _step_window(at: date | None, step: str | None) -> tuple[date, date] | None:
+    """The days a step shows: the day itself, or the Monday-to-Sunday week holding `at`."""
+    if at is None or step not in state.STEPS:
+        return None
+    if step == "W":
+        first = at - timedelta(days=at.weekday())
+        return (first, first + timedelta(days=6))
+    return (at, at)
+
+
+def _step(options: FilterOptions, f: EventFilter, direction: int) -> None:
+    """Move the step window a day or a week (wrapping inside the filtered period); stops play at the end."""
+    step = st.session_state.get(K_STEP) or "D"
+    first = f.date_from or options.date_min
+    last = f.date_to or options.date_max
+    if first is None or last is None:
+        return
+    at = st.session_state.get(K_AT) or first
+    days = 7 if step == "W" else 1
+    moved = at + timedelta(days=days * direction)
+    if moved > last or moved < first - timedelta(days=days - 1):
+        if st.session_state.get(K_PLAY):
+            st.session_state[K_PLAY] = False
+            return
+        moved = first if direction > 0 else last
+    st.session_state[K_STEP] = step
+    st.session_state[K_AT] = moved
+
+
+def _step_controls(options: FilterOptions, f: EventFilter) -> tuple[date, date] | None:
+    """Off / per day / per week, previous, next and play: the map shows one step of the period."""
+    cols = st.columns([3, 1, 1, 2, 5], vertical_alignment="bottom")
+    current = st.session_state.get(K_STEP)
+    choice = cols[0].segmented_control("Step through", ["Off", *state.STEPS], key="w_step_mode",
+                                       default="Off" if current is None else current,
+                                       format_func=lambda v: state.STEPS.get(v, v),
+                                       help="Walk through the period a day or a week at a time: the map "
+                                            "shows that step, the timeline shades it.")
+    if (choice or "Off") == "Off":
+        st.session_state[K_STEP] = st.session_state[K_AT] = None
+        st.session_state[K_PLAY] = False
+        return None
+    if choice != current or st.session_state.get(K_AT) is None:
+        st.session_state[K_STEP] = choice
+        st.session_state[K_AT] = st.session_state.get(K_AT) or f.date_from or options.date_min
+    cols[1].button("◀", key="step_back", on_click=_step, args=(options, f, -1), help="Previous step")
+    cols[2].button("▶", key="step_next", on_click=_step, args=(options, f, 1), help="Next step")
+    cols[3].toggle("Play", key=K_PLAY, help=f"A step every {PLAY_DELAY_S:g} s to the end of the period")
+    window = _step_window(st.session_state[K_AT], st.session_state[K_STEP])
+    if window is not None:
+        what = window[0].isoformat() if window[0] == window[1] else f"{window[0].isoformat()} to {window[1].isoformat()}"
+        cols[4].caption(f"Showing {what}")
+    return window
+
+
+def _brush_note(filtered: Filtered, ids: tuple[str, ...], where: str) -> str:
+    """'brushed on the timeline: 5 events, 2023-01-26 to 2023-01-28'."""
+    part = filtered.subset(filtered.column(S.EVENT_ID).isin(list(ids)).fillna(False).to_numpy(dtype=bool))
+    days = part.column(S.EVENT_DATE).dropna()
+    span = ""
+    if len(days):
+        first, last = days.min().date().isoformat(), days.max().date().isoformat()
+        span = f", {first}" + (f" to {last}" if last != first else "")
+    return f"brushed on the {where}: {style.plural(len(part), 'event')}{span}"
+
+
+def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: tuple[str, ...]) -> None:
+    """The main view: the timeline over the map, linked both ways, with who and where ranked beside the map."""
+    top = st.columns([3, 2], vertical_alignment="bottom")
+    with top[0]:
+        lane = _bound_widget(st.segmented_control, K_LANE, "Lanes by", list(charts.LANE_DIMENSIONS),
+                             required=True, help="One lane per value of this field (top values; the rest share 'Other')")
     if filtered.empty:
         _empty_state(f)
         return
     lane = lane or state.DEFAULT_LANE
-    fig = data.timeline(tables, f, lane, selected)
-    st.caption("Click an event, or drag a box or lasso, to select; double-click the chart to clear.")
-    st.plotly_chart(fig, key="timeline_chart", on_select=partial(_on_chart_select, "timeline_chart", filtered, lane),
+    with top[1]:
+        window = _step_controls(tables.options, f)
+    brush = st.session_state.get(K_BRUSH) if selected else None
+    st.caption("Click an event, or drag a box (lasso in the chart's toolbar) on either chart: the other narrows to "
+               "those events. Double-click a chart to clear.")
+    on_map = brush == "map"
+    timeline_note = _brush_note(filtered, selected, "map") if on_map else None
+    fig = data.timeline(tables, f, lane, selected, only=selected if on_map else None, window=window,
+                        note=timeline_note)
+    st.plotly_chart(fig, key="timeline_chart",
+                    on_select=partial(_on_chart_select, "timeline_chart", filtered, lane, "timeline"),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
     _figure_downloads(tables, fig, "timeline", f)
+    left, right = st.columns([3, 2])
+    on_timeline = brush == "timeline"
+    notes = [n for n in (_brush_note(filtered, selected, "timeline") if on_timeline else None,
+                         f"step: {window[0].isoformat()}" + ("" if window[0] == window[1] else f" to {window[1].isoformat()}")
+                         if window else None) if n]
+    with left:
+        map_fig = data.map_chart(tables, f, selected, only=selected if on_timeline else None, window=window,
+                                 note="; ".join(notes) or None)
+        st.plotly_chart(map_fig, key="main_map_chart",
+                        on_select=partial(_on_chart_select, "main_map_chart", filtered, state.DEFAULT_LANE, "map"),
+                        selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
+    with right:
+        _rankings(tables, f, selected if on_timeline else None, window)
+
+
+def _rankings(tables: data.Tables, f: EventFilter, only: tuple[str, ...] | None, window: tuple[date, date] | None) -> None:
+    """Who and where: the top actors and places of what the map shows, by events or by fatalities."""
+    by = _bound_widget(st.segmented_control, K_RANK_BY, "Rank by", list(metrics.RANK_BY), required=True) or "events"
+    for kind, title in (("Actor", "Actors (either side)"), ("Place", "Places")):
+        table = data.ranking(tables, f, kind, by, 8, only=only, window=window)
+        st.markdown(f"**{title}**")
+        if table.empty:
+            st.caption("None named.")
+            continue
+        st.dataframe(table[["name", "events", "fatalities", "share"]], hide_index=True, placeholder="–",
+                     key=f"rank_{kind}", column_config={
+                         "name": st.column_config.TextColumn(kind.lower()),
+                         "events": st.column_config.NumberColumn("events", format="%d"),
+                         "fatalities": st.column_config.NumberColumn("killed (low)", format="%d"),
+                         "share": st.column_config.ProgressColumn("share of events", format="percent",
+                                                                  min_value=0.0, max_value=1.0),
+                     })
 
 
 def _tab_counts(tables: data.Tables, filtered: Filtered, f: EventFilter) -> None:
@@ -888,7 +1020,7 @@ def main() -> None:
     by_id = dict(zip(state.TABS, tabs))
     view = _current_view(f)
     draw: dict[str, Callable[[], None]] = {
-        "timeline": lambda: _tab_timeline(tables, filtered, f, selected),
+        "timeline": lambda: _tab_time_place(tables, filtered, f, selected),
         "counts": lambda: _tab_counts(tables, filtered, f),
         "map": lambda: _tab_map(tables, filtered, f, selected),
         "table": lambda: _tab_table(tables, filtered, f, selected),
@@ -911,5 +1043,9 @@ def main() -> None:
     data.warm_up(tables)
     if reviews is not None:
         reviews.record_build()
+    if st.session_state.get(K_PLAY) and st.session_state.get(K_STEP) and st.session_state[K_TAB] == "timeline":
+        time.sleep(PLAY_DELAY_S)  # a click meanwhile stops this run and starts the analyst's
+        _step(options, f, 1)
+        st.rerun()
 
 main()

@@ -213,10 +213,12 @@ def _base_layout(fig: go.Figure, title: tuple[str, list[str]], lane_labels: list
         title=style.title(*title),
         font={"family": style.FONT},
         height=max(340, 34 * len(lane_labels) + style.TOP_MARGIN + 50),
-        margin={"l": 10, "r": 10, "t": style.TOP_MARGIN, "b": 40},
+        # The lane names drawn decide the left margin: an exported image never cuts them ("…te").
+        margin={"l": style.label_margin(lane_labels), "r": 20, "t": style.TOP_MARGIN, "b": 40},
         plot_bgcolor="white",
         legend=style.LEGEND_ABOVE,
         hovermode="closest",
+        dragmode="select",  # a box at once; never back to pan after a selection
         uirevision="timeline",
         xaxis={"type": "date", "showgrid": True, "gridcolor": "#EEEEEE", "title": None},
         yaxis={
@@ -228,6 +230,7 @@ def _base_layout(fig: go.Figure, title: tuple[str, list[str]], lane_labels: list
             "zeroline": False,
             "fixedrange": True,
             "title": None,
+            "automargin": True,
         },
     )
     # One layout update instead of add_hline per lane: add_hline costs ~10 ms each.
@@ -317,6 +320,8 @@ def timeline_figure(
     lane_by: str = "Type",
     selected: Collection[str] = (),
     max_points: int = 5000,
+    window: tuple[Any, Any] | None = None,
+    note: str | None = None,
 ) -> go.Figure:
     """Events on a day axis, one lane per value of `lane_by` (a LANE_DIMENSIONS label).
 
@@ -325,10 +330,24 @@ def timeline_figure(
         lane_by: "Actor", "Type", "Place", "Area" or "Outlet".
         selected: event ids to highlight (ringed; the others are dimmed).
         max_points: above this many events, draw binned counts instead of single events.
+        window: (first day, last day) shaded (the step of "play" the map shows).
+        note: put first in the subtitle (e.g. what narrowed the events drawn).
     Returns:
         A figure whose traces carry `meta={"kind": ...}`: "events", "interval", "ranges",
         "range_intervals", "bins", "selected".
     """
+    fig = _timeline(df, lane_by, selected, max_points)
+    if window is not None:
+        first, last = (np.datetime64(pd.Timestamp(d).date(), "D") for d in window)
+        fig.add_vrect(x0=str(first), x1=str(last + 1), fillcolor="#FFD54F", opacity=0.25, line_width=0, layer="below",
+                      name="window")
+    if note:
+        subtitle = fig.layout.title.subtitle.text
+        fig.layout.title.subtitle.text = style.escape(note) + (f"; {subtitle}" if subtitle else "")
+    return fig
+
+
+def _timeline(df: pd.DataFrame, lane_by: str, selected: Collection[str], max_points: int) -> go.Figure:
     if lane_by not in LANE_DIMENSIONS:
         raise ValueError(f"lane_by must be one of {', '.join(LANE_DIMENSIONS)}, not {lane_by!r}")
     best, start, end = _dates(df)
@@ -641,6 +660,13 @@ def _counts_range(periods: pd.Series, freq: str) -> list[str] | None:
     return [str(first), str(last)]
 
 
+def _counts_margin(table: pd.DataFrame, measure: str) -> int:
+    """Left margin for the counts chart: its largest tick label (the stacked peak, rounded up) and the title."""
+    peak = int(table.groupby(PERIOD)[measure].sum().max()) if len(table) else 0
+    widest = style.text_width(f"{max(peak, 1) * 1.2:,.0f}")  # ticks go a little past the peak, with separators
+    return int(widest + 8 + 14 + style.TICK_SIZE + 6)  # tick gap, standoff, title height, edge
+
+
 def counts_figure(df: pd.DataFrame, freq: str = "W", measure: str = "events") -> go.Figure:
     """Stacked bars per day/week/month by event type; what is left out is said in the title."""
     if measure not in MEASURES:
@@ -681,10 +707,12 @@ def counts_figure(df: pd.DataFrame, freq: str = "W", measure: str = "events") ->
         barmode="stack",
         plot_bgcolor="white",
         height=420,
-        margin={"l": 10, "r": 10, "t": style.TOP_MARGIN, "b": 40},
+        # The widest count drawn and the axis title side by side, never over each other.
+        margin={"l": _counts_margin(table, measure), "r": 20, "t": style.TOP_MARGIN, "b": 40},
         legend={**style.LEGEND_ABOVE, "traceorder": "normal"},
         xaxis={"type": "date", "title": None, "range": _counts_range(table[PERIOD], freq)},
-        yaxis={"title": measure, "gridcolor": "#EEEEEE", "rangemode": "tozero"},
+        yaxis={"title": {"text": measure, "standoff": 8}, "gridcolor": "#EEEEEE", "rangemode": "tozero",
+               "automargin": True},
         uirevision="counts",
     )
     return fig

@@ -240,6 +240,12 @@ def _text_mask(df: pd.DataFrame, text: str) -> np.ndarray:
     return mask
 
 
+def overlapping(df: pd.DataFrame, first: date, last: date) -> np.ndarray:
+    """Events whose day or date range overlaps the days [first, last] (undated ones never do)."""
+    start, end = _bounds(df)
+    return (end >= np.datetime64(first, "ns")) & (start < np.datetime64(last, "ns") + np.timedelta64(1, "D"))
+
+
 def _field_masks(df: pd.DataFrame, f: EventFilter) -> dict[str, np.ndarray]:
     """One boolean array per active field; an event passes when all of them are True."""
     masks: dict[str, np.ndarray] = {}
@@ -808,6 +814,11 @@ def _parse_date(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def parse_day(text: str | None) -> date | None:
+    """A YYYY-MM-DD day from a URL value, None for anything else."""
+    return _parse_date(text.strip() if text else None)
 
 
 def _parse_int(text: str | None) -> int | None:
