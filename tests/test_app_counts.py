@@ -144,3 +144,53 @@ def test_changes_say_why_the_button_selects_fewer_events(seeds_copy: Path, monke
     assert f"{len(events)} rows listed: 1 listed event now merged into another one." in [c.value for c in at.caption]
     button(at, f"Select these {len(events) - 1} events").click().run()
     assert len(at.session_state["v_selected"]) == len(events) - 1
+
+
+# --- the main view: timeline and map linked ------------------------------------------------------
+
+def chart_spec(at, key: str) -> dict:  # noqa: ANN001 - AppTest
+    import json
+
+    return json.loads(next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id).proto.spec)
+
+
+def test_a_brush_on_the_timeline_narrows_the_map_and_the_link_keeps_it(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(sample, monkeypatch, {"sel": "EVjenin,EVashkelon", "brush": "timeline"})
+    no_exception(at)
+    title = chart_spec(at, "main_map_chart")["layout"]["title"]
+    assert title["text"] == "2 of 6 events on the map"
+    assert title["subtitle"]["text"].startswith("brushed on the timeline: 2 events, 2023-01-26 to 2023-01-27")
+    ranked = next(d.value for d in at.dataframe if list(d.value.columns)[:2] == ["name", "events"])
+    assert ranked["name"].tolist() == ["Unidentified Palestinian armed group", "Israeli military"]  # of the brush only
+    assert at.query_params["brush"] in ("timeline", ["timeline"])
+
+    at = run_app(sample, monkeypatch, {"sel": "EVjenin,EVgaza", "brush": "map"})
+    spec = chart_spec(at, "timeline_chart")
+    drawn = {c for t in spec["data"] if (t.get("meta") or {}).get("kind") in ("events", "ranges")
+             for c in t.get("customdata", []) if isinstance(c, str)}
+    assert drawn == {"EVjenin", "EVgaza"}
+    assert spec["layout"]["title"]["subtitle"]["text"].startswith("brushed on the map: 2 events")
+    assert chart_spec(at, "main_map_chart")["layout"]["title"]["text"] == "5 of 6 events on the map"
+
+
+def test_a_plain_selection_narrows_nothing(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(sample, monkeypatch, {"sel": "EVjenin"})
+    assert chart_spec(at, "main_map_chart")["layout"]["title"]["text"] == "5 of 6 events on the map"
+    assert "brush" not in at.query_params
+
+
+def test_stepping_through_the_period_by_week(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(sample, monkeypatch)
+    at.segmented_control(key="w_step_mode").set_value("W").run()
+    no_exception(at)
+    # The first week of the period (Monday 2023-01-23 to Sunday 2023-01-29): Jenin, Ashkelon, the pledge.
+    title = chart_spec(at, "main_map_chart")["layout"]["title"]
+    assert title["text"] == "2 of 6 events on the map"  # the pledge has no place
+    assert "step: 2023-01-23 to 2023-01-29" in title["subtitle"]["text"]
+    assert at.query_params["step"] in ("W", ["W"])
+    next(b for b in at.button if b.key == "step_next").click().run()
+    title = chart_spec(at, "main_map_chart")["layout"]["title"]
+    assert "step: 2023-01-30 to 2023-02-05" in title["subtitle"]["text"]
+    assert title["text"] == "0 of 6 events on the map"
+    shaded = [s for s in chart_spec(at, "timeline_chart")["layout"]["shapes"] if s.get("name") == "window"]
+    assert [(s["x0"], s["x1"]) for s in shaded] == [("2023-01-30", "2023-02-06")]
