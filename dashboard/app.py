@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, review_ui, state, style
+from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, report, review_ui, state, style
 from dashboard.evidence import escape_markdown
 from dashboard.filters import EventFilter, FilterOptions, Filtered
 from dashboard.review_ui import PageReviews
@@ -255,6 +255,14 @@ def _show_messages() -> None:
             del _EXPORT_ERRORS[k]
     for text in failures:
         st.error(escape_markdown(text))
+
+
+def _page_address() -> str | None:
+    """The page's address in the analyst's browser (None when unknown, e.g. under AppTest)."""
+    try:
+        return st.context.url or None
+    except Exception:  # noqa: BLE001 - no browser context: the link is the query alone
+        return None
 
 
 def _session_id() -> str:
@@ -770,6 +778,47 @@ def _tab_sources(built: data.Built, filtered: Filtered, reviews: PageReviews | N
         st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True, placeholder="–")
 
 
+def _report_view(tables: data.Tables, filtered: Filtered, f: EventFilter, view: ViewState) -> report.ReportView:
+    """The current view as the one-page report shows it (the charts of the main view, unbrushed)."""
+    shown = data.view(tables, f)
+    h = shown.headline
+    notes = []
+    if h.first_day and h.last_day:
+        notes.append(f"{h.first_day.isoformat()} to {h.last_day.isoformat()}")
+    if h.range_events:
+        notes.append(f"{style.plural(h.range_events, 'multi-day toll')} included ({h.range_fatalities_low:,} killed)")
+    if h.undated:
+        notes.append(f"{h.undated:,} undated")
+    if h.unlocated:
+        notes.append(f"{h.unlocated:,} without coordinates")
+    outlets = filters.facet_value_counts(filtered.frame([S.SOURCE]), EventFilter(), "outlets")
+    return report.ReportView(
+        title=f"Conflict events: {tables.folder.name}",
+        view=filters.describe_count(len(filtered), f),
+        headline=h,
+        timeline=data.timeline(tables, f, view.lane, ()),
+        map=data.map_chart(tables, f, ()),
+        actors=data.ranking(tables, f, "Actor", "events", report.TOP_ROWS),
+        places=data.ranking(tables, f, "Place", "events", report.TOP_ROWS),
+        outlets=outlets,
+        link=state.view_url(_page_address(), view),
+        notes=tuple(notes),
+    )
+
+
+def _report_download(tables: data.Tables, filtered: Filtered, f: EventFilter, view: ViewState) -> None:
+    if exports.find_browser() is None:
+        st.caption("The PDF report needs Chromium to draw its charts: " + exports.NO_BROWSER)
+        return
+    st.download_button(
+        "PDF report", data=_deferred(lambda: report.report_pdf(_report_view(tables, filtered, f, view)), "PDF report"),
+        file_name=data.export_name(tables, f, "report", "pdf"), mime="application/pdf", key="dl_report_pdf",
+        on_click="ignore", icon=":material/picture_as_pdf:",
+        help="One page for a briefing: headline figures, this view's filters in words, the timeline, the map, "
+             "the top actors and places, and the outlets (drawing it takes a few seconds)",
+    )
+
+
 def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: ViewState,
                 reviews: PageReviews | None) -> None:
     st.caption(escape_markdown(f"Downloads hold the {len(filtered):,} events shown ({filters.describe(f)}), every column."))
@@ -781,7 +830,9 @@ def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: V
         ("GeoJSON", "events", "geojson", "application/geo+json", exports.events_geojson, "Located events as points"),
         ("JSON", "events", "json", "application/json", exports.events_json, "Records with every column"),
         ("Parquet", "events", "parquet", "application/octet-stream", exports.events_parquet, "Typed columns"),
-        ("TimelineJS", "timeline", "json", "application/json", exports.timelinejs_json, "For TimelineJS"),
+        ("TimelineJS", "timeline", "json", "application/json",
+         partial(exports.timelinejs_json, view=filters.describe(f)),
+         "For TimelineJS: a title slide with this view and its period, then one slide per dated event"),
     )
     cols = st.columns(len(formats))
     for col, (label, kind, ext, mime, fn, help_text) in zip(cols, formats):
@@ -791,6 +842,7 @@ def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: V
             width="stretch",
         )
     st.caption("Charts download from under each chart (HTML, PNG, SVG).")
+    _report_download(tables, filtered, f, view)
     if reviews is not None:
         st.markdown("**Review bundle**")
         st.caption("One zip for a colleague: these events with the decisions applied, their review log (who, "
@@ -803,12 +855,8 @@ def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: V
                      "Map": maps.map_figure(filtered.frame(maps.MAP_COLUMNS), view.selected)},
             filters.describe(f), lambda: review_ui.view_sources(filtered.column(S.SOURCE)),
             file_name=data.export_name(tables, f, "review-bundle", "zip"), on_error=_export_failed("Review bundle"))
-    params = state.to_query_params(view)
-    if params:
-        st.caption("This view's link (the address bar holds it too):")
-        from urllib.parse import urlencode
-
-        st.code("?" + urlencode(params, doseq=True), language=None)
+    st.caption("This view's link (the copy button is at its right; the address bar holds it too):")
+    st.code(state.view_url(_page_address(), view) or "(the plain view: no filter, nothing selected)", language=None)
 
 
 # --- the selected event ---------------------------------------------------------------------------

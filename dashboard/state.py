@@ -161,6 +161,20 @@ def to_query_params(view: ViewState) -> dict[str, str | list[str]]:
     return params
 
 
+def view_url(base: str | None, view: ViewState) -> str:
+    """The whole link to a view: the page's address (scheme, host, path; any query dropped) and the view's query.
+
+    Without a base (no browser address known) only the query is given, starting with "?".
+    """
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    query = urlencode(to_query_params(view), doseq=True)
+    if not base:
+        return "?" + query if query else ""
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+
+
 def same_params(a: QueryParams, b: QueryParams) -> bool:
     """True when two query mappings say the same thing (a single value equals a one-item list)."""
     keys = set(a) | set(b)
