@@ -500,16 +500,7 @@ def _headline(h: metrics.Headline) -> None:
     cols[3].metric("Articles", f"{h.articles:,}")
     cols[4].metric("Outlets", f"{h.outlets:,}")
     cols[5].metric("Contested", f"{h.contested:,}", help="Events whose sources give different figures")
-    notes = []
-    if h.range_events:
-        tolls = "1 multi-day toll is" if h.range_events == 1 else f"{h.range_events:,} multi-day tolls are"
-        notes.append(f"{tolls} included ({h.range_fatalities_low:,} killed) and may overlap day events")
-    if h.undated:
-        notes.append(f"{h.undated:,} undated")
-    if h.unlocated:
-        notes.append(f"{h.unlocated:,} without coordinates")
-    if h.first_day and h.last_day:
-        notes.insert(0, f"{h.first_day.isoformat()} to {h.last_day.isoformat()}")
+    notes = metrics.headline_notes(h)
     if notes:
         st.caption(" · ".join(notes))
 
@@ -782,15 +773,7 @@ def _report_view(tables: data.Tables, filtered: Filtered, f: EventFilter, view: 
     """The current view as the one-page report shows it (the charts of the main view, unbrushed)."""
     shown = data.view(tables, f)
     h = shown.headline
-    notes = []
-    if h.first_day and h.last_day:
-        notes.append(f"{h.first_day.isoformat()} to {h.last_day.isoformat()}")
-    if h.range_events:
-        notes.append(f"{style.plural(h.range_events, 'multi-day toll')} included ({h.range_fatalities_low:,} killed)")
-    if h.undated:
-        notes.append(f"{h.undated:,} undated")
-    if h.unlocated:
-        notes.append(f"{h.unlocated:,} without coordinates")
+    notes = metrics.headline_notes(h)
     outlets = filters.facet_value_counts(filtered.frame([S.SOURCE]), EventFilter(), "outlets")
     return report.ReportView(
         title=f"Conflict events: {tables.folder.name}",

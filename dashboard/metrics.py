@@ -194,6 +194,21 @@ def headline(df: pd.DataFrame, articles: int | None = None, outlets: int | None 
     )
 
 
+def headline_notes(h: Headline) -> list[str]:
+    """What to keep in mind under the figures: the span, multi-day tolls, undated and unlocated events."""
+    notes = []
+    if h.first_day and h.last_day:
+        notes.append(f"{h.first_day.isoformat()} to {h.last_day.isoformat()}")
+    if h.range_events:
+        tolls = "1 multi-day toll is" if h.range_events == 1 else f"{h.range_events:,} multi-day tolls are"
+        notes.append(f"{tolls} included ({h.range_fatalities_low:,} killed) and may overlap day events")
+    if h.undated:
+        notes.append(f"{h.undated:,} undated")
+    if h.unlocated:
+        notes.append(f"{h.unlocated:,} without coordinates")
+    return notes
+
+
 def format_span(low: int, high: int) -> str:
     """'1,204' when the sources agree, '1,204–1,530' when they do not."""
     return f"{low:,}" if high <= low else f"{low:,}–{high:,}"
