@@ -634,12 +634,18 @@ def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, sel
     with top[1]:
         window = _step_controls(tables.options, f)
     brush = st.session_state.get(K_BRUSH) if selected else None
-    st.caption("Click an event, or drag a box (lasso in the chart's toolbar) on either chart: the other narrows to "
-               "those events. Double-click a chart to clear.")
+    hint, clear = st.columns([5, 1], vertical_alignment="center")
+    hint.caption("Click an event, or drag a box (lasso in the chart's toolbar) on either chart: the other narrows "
+                 "to those events. Double-click the chart you brushed to clear.")
+    if selected:
+        clear.button(f"Clear selection ({len(selected):,})", key="clear_main", on_click=_clear_selection,
+                     icon=":material/close:")
     on_map = brush == "map"
     timeline_note = _brush_note(filtered, selected, "map") if on_map else None
-    fig = data.timeline(tables, f, lane, selected, only=selected if on_map else None, window=window,
-                        note=timeline_note)
+    # The chart a brush was drawn on is drawn as it was (plotly keeps the box and dims the rest): a
+    # changed figure would be a new element in the browser, and its double-click could not clear.
+    fig = data.timeline(tables, f, lane, () if brush == "timeline" else selected,
+                        only=selected if on_map else None, window=window, note=timeline_note)
     st.plotly_chart(fig, key="timeline_chart",
                     on_select=partial(_on_chart_select, "timeline_chart", filtered, lane, "timeline"),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
@@ -650,8 +656,8 @@ def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, sel
                          f"step: {window[0].isoformat()}" + ("" if window[0] == window[1] else f" to {window[1].isoformat()}")
                          if window else None) if n]
     with left:
-        map_fig = data.map_chart(tables, f, selected, only=selected if on_timeline else None, window=window,
-                                 note="; ".join(notes) or None)
+        map_fig = data.map_chart(tables, f, () if on_map else selected, only=selected if on_timeline else None,
+                                 window=window, note="; ".join(notes) or None)
         st.plotly_chart(map_fig, key="main_map_chart",
                         on_select=partial(_on_chart_select, "main_map_chart", filtered, state.DEFAULT_LANE, "map"),
                         selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
