@@ -54,6 +54,7 @@ K_AT = "v_at"  # the first day of the step shown
 K_PLAY = "v_play"  # stepping on its own
 K_RANK_BY = "v_rank_by"
 PLAY_DELAY_S = 1.2  # between two steps of "play"
+RANKED = 8  # rows of each ranking beside the map (dashboard/serve.py prepares the same)
 K_TAB_DEFAULT = "_tab_default"
 K_ONLY_SELECTED = "v_only_selected"
 K_UPLOADED = "_uploaded_over"  # events the page showed before an upload: the next run says what it shows now
@@ -669,7 +670,7 @@ def _rankings(tables: data.Tables, f: EventFilter, only: tuple[str, ...] | None,
     """Who and where: the top actors and places of what the map shows, by events or by fatalities."""
     by = _bound_widget(st.segmented_control, K_RANK_BY, "Rank by", list(metrics.RANK_BY), required=True) or "events"
     for kind, title in (("Actor", "Actors (either side)"), ("Place", "Places")):
-        table = data.ranking(tables, f, kind, by, 8, only=only, window=window)
+        table = data.ranking(tables, f, kind, by, RANKED, only=only, window=window)
         st.markdown(f"**{title}**")
         if table.empty:
             st.caption("None named.")

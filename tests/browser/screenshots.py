@@ -70,8 +70,13 @@ def take(out: Path) -> list[Path]:
                 page.screenshot(path=str(path))
                 saved.append(path)
 
+            page.set_viewport_size({"width": 1440, "height": 1500})  # the main view: timeline, map, rankings
             _open(page, url)
             shot("overview")
+            first_days = events.loc[(events[S.EVENT_DATE] >= "2023-01-26") & (events[S.EVENT_DATE] <= "2023-01-27")]
+            _open(page, f"{url}/?brush=timeline&sel={','.join(first_days[S.EVENT_ID])}")
+            shot("brushed")
+            page.set_viewport_size({"width": 1440, "height": 1000})
             _open(page, f"{url}/?statements=0&lane=Actor")
             shot("timeline-by-actor")
             _open(page, f"{url}/?tab=counts&freq=M&statements=0")
