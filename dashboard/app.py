@@ -587,7 +587,7 @@ def _step(options: FilterOptions, f: EventFilter, direction: int) -> None:
 
 def _step_controls(options: FilterOptions, f: EventFilter) -> tuple[date, date] | None:
     """Off / per day / per week, previous, next and play: the map shows one step of the period."""
-    cols = st.columns([3, 1, 1, 2, 5], vertical_alignment="bottom")
+    cols = st.columns([3, 1, 1, 2, 6], vertical_alignment="bottom")
     current = st.session_state.get(K_STEP)
     choice = cols[0].segmented_control("Step through", ["Off", *state.STEPS], key="w_step_mode",
                                        default="Off" if current is None else current,
@@ -624,16 +624,13 @@ def _brush_note(filtered: Filtered, ids: tuple[str, ...], where: str) -> str:
 
 def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: tuple[str, ...]) -> None:
     """The main view: the timeline over the map, linked both ways, with who and where ranked beside the map."""
-    top = st.columns([3, 2], vertical_alignment="bottom")
-    with top[0]:
-        lane = _bound_widget(st.segmented_control, K_LANE, "Lanes by", list(charts.LANE_DIMENSIONS),
-                             required=True, help="One lane per value of this field (top values; the rest share 'Other')")
+    lane = _bound_widget(st.segmented_control, K_LANE, "Lanes by", list(charts.LANE_DIMENSIONS),
+                         required=True, help="One lane per value of this field (top values; the rest share 'Other')")
     if filtered.empty:
         _empty_state(f)
         return
     lane = lane or state.DEFAULT_LANE
-    with top[1]:
-        window = _step_controls(tables.options, f)
+    window = _step_controls(tables.options, f)
     brush = st.session_state.get(K_BRUSH) if selected else None
     hint, clear = st.columns([5, 1], vertical_alignment="center")
     hint.caption("Click an event, or drag a box (lasso in the chart's toolbar) on either chart: the other narrows "
@@ -651,7 +648,7 @@ def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, sel
                     on_select=partial(_on_chart_select, "timeline_chart", filtered, lane, "timeline"),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
     _figure_downloads(tables, fig, "timeline", f)
-    left, right = st.columns([3, 2])
+    left, right = st.columns([4, 3])
     on_timeline = brush == "timeline"
     notes = [n for n in (_brush_note(filtered, selected, "timeline") if on_timeline else None,
                          f"step: {window[0].isoformat()}" + ("" if window[0] == window[1] else f" to {window[1].isoformat()}")
@@ -680,8 +677,7 @@ def _rankings(tables: data.Tables, f: EventFilter, only: tuple[str, ...] | None,
                          "name": st.column_config.TextColumn(kind.lower()),
                          "events": st.column_config.NumberColumn("events", format="%d"),
                          "fatalities": st.column_config.NumberColumn("killed (low)", format="%d"),
-                         "share": st.column_config.ProgressColumn("share of events", format="percent",
-                                                                  min_value=0.0, max_value=1.0),
+                         "share": st.column_config.NumberColumn("share", format="percent"),
                      })
 
 

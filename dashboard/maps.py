@@ -304,12 +304,13 @@ def _area_traces(df: pd.DataFrame, mask: np.ndarray) -> tuple[list[go.Scatter], 
     """
     if not mask.any():
         return [], {}
-    names = df[schema.LOCATION].fillna(df[schema.ADMIN1]).fillna(style.UNKNOWN)
     rows = np.flatnonzero(mask)
-    by_name = pd.Series(rows).groupby(names.iloc[rows].to_numpy(), sort=True)  # areas are few
-    lon, lat = _lon_lat(df)
-    killed = df[schema.FATALITIES].fillna(0).to_numpy(dtype="int64")
-    types = df[schema.EVENT_TYPE].fillna(style.OTHER_TYPE).to_numpy(dtype=object)
+    part = df.iloc[rows]  # only the area-level events: a tenth of the rows or fewer
+    names = part[schema.LOCATION].fillna(part[schema.ADMIN1]).fillna(style.UNKNOWN).to_numpy(dtype=object)
+    by_name = pd.Series(np.arange(len(rows))).groupby(names, sort=True)  # areas are few
+    lon, lat = (values[rows] for values in _lon_lat(df))
+    killed = part[schema.FATALITIES].fillna(0).to_numpy(dtype="int64")
+    types = part[schema.EVENT_TYPE].fillna(style.OTHER_TYPE).to_numpy(dtype=object)
     label_at = _area_label_points()
     outlined = {name for name, _x, _y in _outline_xy()}
     largest = max(len(v) for v in by_name.groups.values())
@@ -442,11 +443,11 @@ def map_figure(df: pd.DataFrame, selected: Collection[str] = (), max_points: int
     n_precise, n_area = int(parts.precise.sum()), int(parts.area_level.sum())
     areas, shade = _area_traces(df, parts.area_level)
     fig = go.Figure(outline_traces(shade))
-    for name, (x, y) in LABELS.items():
-        fig.add_annotation(
-            x=x, y=y, text=name, showarrow=False,
-            font={"size": 12 if name in FOCUS else 11, "color": "#6A7F90" if "Sea" in name else "#7A7A7A"},
-        )
+    annotations: list[dict[str, Any]] = [
+        {"x": x, "y": y, "text": name, "showarrow": False,
+         "font": {"size": 12 if name in FOCUS else 11, "color": "#6A7F90" if "Sea" in name else "#7A7A7A"}}
+        for name, (x, y) in LABELS.items()
+    ]
     fig.add_traces(areas)
     groups: _Groups | None = None
     cell: int | None = None
@@ -459,8 +460,8 @@ def map_figure(df: pd.DataFrame, selected: Collection[str] = (), max_points: int
             if ring is not None:
                 fig.add_trace(ring)
     x_range, y_range = _view(df, parts)
-    for annotation in _label_annotations(groups, cell, x_range, y_range):
-        fig.add_annotation(annotation)
+    # One layout update: add_annotation validates the whole list again each time (quadratic).
+    fig.update_layout(annotations=annotations + _label_annotations(groups, cell, x_range, y_range))
     mid_lat = (y_range[0] + y_range[1]) / 2
     drawn = n_precise + n_area
     whole = len(df) if total is None else total
@@ -480,14 +481,17 @@ def map_figure(df: pd.DataFrame, selected: Collection[str] = (), max_points: int
         notes.append(f"{style.plural(outside, 'event')} beyond Israel and Palestine (zoom out)")
     title = (f"{drawn:,} of {style.plural(whole, 'event')} on the map" if drawn != whole
              else f"{style.plural(drawn, 'event')} on the map")
+    lines = style.wrap_notes(notes)
     fig.update_layout(
-        title=style.title(title, notes),
+        title=style.title(title, ["<br>".join(lines)] if lines else None),
         font={"family": style.FONT},
         height=680,
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        margin={"l": 10, "r": 10, "t": 60 + 16 * max(len(lines), 1), "b": 10},
         plot_bgcolor=SEA,
         showlegend=True,
-        legend={"yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left", "title": None, "itemsizing": "constant"},
+        # Under the map, not beside it: beside a narrow map the legend would take half of it.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0, "xanchor": "left", "title": None,
+                "itemsizing": "constant"},
         hovermode="closest",
         dragmode="select",  # a box at once (the lasso is in the toolbar); never back to pan after a selection
         uirevision="map",

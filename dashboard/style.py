@@ -164,6 +164,20 @@ def event_labels(df: pd.DataFrame) -> list[str]:
     return labels
 
 
+NOTE_LINE_CHARS = 80  # a subtitle line longer than this is cut on a narrow chart
+
+
+def wrap_notes(notes: list[str], width: int = NOTE_LINE_CHARS) -> list[str]:
+    """Notes joined by "; " into lines of at most `width` characters (a longer note gets its own line)."""
+    lines: list[str] = []
+    for note in notes:
+        if lines and len(lines[-1]) + 2 + len(note) <= width:
+            lines[-1] += "; " + note
+        else:
+            lines.append(note)
+    return lines
+
+
 def title(text: str, notes: list[str] | None = None) -> dict[str, object]:
     """A left-aligned figure title (already escaped text) with the notes as a subtitle."""
     out: dict[str, object] = {

@@ -64,6 +64,7 @@ def take(out: Path) -> list[Path]:
         with serve(folder, Path(tmp) / "streamlit.log") as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(120_000)  # a shared machine under load: the first page can take long
 
             def shot(name: str) -> None:
                 path = out / f"{name}.png"
