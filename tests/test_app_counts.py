@@ -194,3 +194,31 @@ def test_stepping_through_the_period_by_week(sample: Path, monkeypatch: pytest.M
     assert title["text"] == "0 of 6 events on the map"
     shaded = [s for s in chart_spec(at, "timeline_chart")["layout"]["shapes"] if s.get("name") == "window"]
     assert [(s["x0"], s["x1"]) for s in shaded] == [("2023-01-30", "2023-02-06")]
+
+
+def test_an_upload_says_how_many_events_the_page_shows_after_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from data_prep import build_event_table
+    from data_prep.settings import SEEDS_DIR
+
+    seeds = sorted(SEEDS_DIR.glob("*.txt"))
+    folder = tmp_path / "table"
+    result = build_event_table(seeds[:-1])
+    io.write_outputs(folder, result.events, result.mentions, result.articles)
+    # A decision merges two events: the page shows one event fewer than the build has.
+    first, second = result.events[S.EVENT_ID].iloc[0], result.events[S.EVENT_ID].iloc[1]
+    at = run_app(folder, monkeypatch, {"sel": first})
+    start_reviewing(at, "Ana")
+    panel_widget(at.text_input, first, "merge-id").input(second).run()
+    button(at, "Merge it into this event").click().run()
+    before = events_shown(at)
+    assert before == len(result.events) - 1
+    at.sidebar.file_uploader[0].set_value([(seeds[-1].name, seeds[-1].read_bytes(), "text/plain")])
+    next(b for b in at.sidebar.button if b.label == "Add to the table").click().run()
+    no_exception(at)
+    built = len(io.load_table(folder, "events"))
+    shown = events_shown(at)
+    assert shown == built - 1
+    messages = [m.value.replace("\\", "") for m in at.info]  # shown escaped (Markdown)
+    assert f"Added 1 file(s) (5 articles in the table): the machine build went from {len(result.events)} to {built} events." in messages
+    assert (f"The table now shows {shown} events (was {before}); the build has {built}, review decisions "
+            "merge or split the difference.") in messages, messages
