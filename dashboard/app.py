@@ -648,6 +648,13 @@ def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, sel
                     on_select=partial(_on_chart_select, "timeline_chart", filtered, lane, "timeline"),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
     _figure_downloads(tables, fig, "timeline", f)
+    small = len(filtered) <= data.MAIN_VIEW_MAP_LIMIT
+    # The key follows the size, so the default does too; the analyst's choice holds while it stays.
+    if not st.toggle("Map and rankings", value=small, key=f"main_map_{small}",
+                     help=None if small else f"Above {data.MAIN_VIEW_MAP_LIMIT:,} events they are drawn on "
+                     "demand (about a second at a million events); narrow the filters, or use the Map tab."):
+        st.caption(f"{len(filtered):,} events: the map and the top actors and places are drawn on demand.")
+        return
     left, right = st.columns([4, 3])
     on_timeline = brush == "timeline"
     notes = [n for n in (_brush_note(filtered, selected, "timeline") if on_timeline else None,

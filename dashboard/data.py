@@ -44,6 +44,9 @@ LOGGER = logging.getLogger(__name__)
 ENV_VAR = "EVENTS_DATA"
 TABLE_FILES: tuple[str, ...] = (settings.EVENTS_PARQUET, settings.MENTIONS_PARQUET, settings.ARTICLES_PARQUET)
 VIEWS_KEPT = 8  # filtered views kept per process (each at most one events frame)
+# Above this many events in view the main view draws the map and rankings only when asked: they cost
+# ~1 s of CPU at a million events, and every filter change would pay it (benchmarks/README.md).
+MAIN_VIEW_MAP_LIMIT = 150_000
 
 Stamp = tuple[tuple[str, int, int], ...]
 TablesKey = tuple[str, Stamp, Hashable]

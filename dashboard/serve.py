@@ -59,9 +59,10 @@ def prepare_default_view(folder: Path) -> None:
               else data.shown(built))
     data.view(tables, EventFilter())
     data.timeline(tables, EventFilter(), state.DEFAULT_LANE, ())
-    data.map_chart(tables, EventFilter(), ())  # the main view draws the map beside the timeline
-    for kind in ("Actor", "Place"):  # and ranks who and where beside the map (app._rankings)
-        data.ranking(tables, EventFilter(), kind, "events", RANKED)
+    if len(tables.events) <= data.MAIN_VIEW_MAP_LIMIT:  # the main view draws the map beside the timeline
+        data.map_chart(tables, EventFilter(), ())
+        for kind in ("Actor", "Place"):  # and ranks who and where beside the map (app._rankings)
+            data.ranking(tables, EventFilter(), kind, "events", RANKED)
     LOGGER.info("default view of %s prepared", folder)
     data.list_indexes(tables)  # the first filter change counts articles and outlets with them (0.3 s)
     data.warm_up(tables)  # then, while no page runs, what opened events need
