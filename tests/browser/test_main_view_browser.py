@@ -11,19 +11,12 @@ import numpy as np
 import pandas as pd
 import pypdf
 import pypdfium2
-import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_dashboard_browser import metric, open_app, query, settle
 
 PLOTS = '[data-testid="stTabPanel"]:visible .js-plotly-plot'
-
-
-@pytest.fixture(autouse=True)
-def patient(page: Page) -> None:
-    """Two charts, rankings and kaleido on a shared 2-core machine: the first page of a server can take long."""
-    page.set_default_timeout(90_000)
 
 
 def layout_title(page: Page, index: int) -> tuple[str, str]:
