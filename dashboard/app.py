@@ -52,6 +52,7 @@ K_BRUSH = "v_brush"  # "timeline" / "map": the chart the selection was brushed o
 K_STEP = "v_step"  # "D" / "W" while stepping through the period, else None
 K_AT = "v_at"  # the first day of the step shown
 K_PLAY = "v_play"  # stepping on its own
+K_PLAY_DONE = "_play_done"  # play reached the end of the period: its toggle is turned off on the next run
 K_RANK_BY = "v_rank_by"
 PLAY_DELAY_S = 1.2  # between two steps of "play"
 RANKED = 8  # rows of each ranking beside the map (dashboard/serve.py prepares the same)
@@ -566,23 +567,24 @@ def _step_window(at: date | None, step: str | None) -> tuple[date, date] | None:
     return (at, at)
 
 
-def _step(options: FilterOptions, f: EventFilter, direction: int) -> None:
-    """Move the step window a day or a week (wrapping inside the filtered period); stops play at the end."""
+def _step(options: FilterOptions, f: EventFilter, direction: int, wrap: bool = True) -> bool:
+    """Move the step window a day or a week inside the filtered period; at an end, wrap round (the ◀ ▶
+    buttons) or stay and return False (play: it stops there)."""
     step = st.session_state.get(K_STEP) or "D"
     first = f.date_from or options.date_min
     last = f.date_to or options.date_max
     if first is None or last is None:
-        return
+        return False
     at = st.session_state.get(K_AT) or first
     days = 7 if step == "W" else 1
     moved = at + timedelta(days=days * direction)
     if moved > last or moved < first - timedelta(days=days - 1):
-        if st.session_state.get(K_PLAY):
-            st.session_state[K_PLAY] = False
-            return
+        if not wrap:
+            return False
         moved = first if direction > 0 else last
     st.session_state[K_STEP] = step
     st.session_state[K_AT] = moved
+    return True
 
 
 def _step_controls(options: FilterOptions, f: EventFilter) -> tuple[date, date] | None:
@@ -603,6 +605,8 @@ def _step_controls(options: FilterOptions, f: EventFilter) -> tuple[date, date] 
         st.session_state[K_AT] = st.session_state.get(K_AT) or f.date_from or options.date_min
     cols[1].button("◀", key="step_back", on_click=_step, args=(options, f, -1), help="Previous step")
     cols[2].button("▶", key="step_next", on_click=_step, args=(options, f, 1), help="Next step")
+    if st.session_state.pop(K_PLAY_DONE, False):  # play reached the end: the toggle goes off (before it is drawn)
+        st.session_state[K_PLAY] = False
     cols[3].toggle("Play", key=K_PLAY, help=f"A step every {PLAY_DELAY_S:g} s to the end of the period")
     window = _step_window(st.session_state[K_AT], st.session_state[K_STEP])
     if window is not None:
@@ -1086,7 +1090,8 @@ def main() -> None:
         reviews.record_build()
     if st.session_state.get(K_PLAY) and st.session_state.get(K_STEP) and st.session_state[K_TAB] == "timeline":
         time.sleep(PLAY_DELAY_S)  # a click meanwhile stops this run and starts the analyst's
-        _step(options, f, 1)
+        if not _step(options, f, 1, wrap=False):
+            st.session_state[K_PLAY_DONE] = True
         st.rerun()
 
 main()

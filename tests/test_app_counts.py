@@ -222,3 +222,14 @@ def test_an_upload_says_how_many_events_the_page_shows_after_it(tmp_path: Path, 
     assert f"Added 1 file(s) (5 articles in the table): the machine build went from {len(result.events)} to {built} events." in messages
     assert (f"The table now shows {shown} events (was {before}); the build has {built}, review decisions "
             "merge or split the difference.") in messages, messages
+
+
+def test_play_walks_to_the_end_of_the_period_and_stops(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(sample, monkeypatch, {"from": "2023-01-26", "to": "2023-02-10", "step": "W", "at": "2023-02-06"})
+    no_exception(at)
+    assert at.session_state["v_at"] == date(2023, 2, 6)
+    monkeypatch.setattr("time.sleep", lambda _s: None)
+    at.toggle(key="v_play").set_value(True).run()  # steps a week, finds the end, stops and turns itself off
+    no_exception(at)
+    assert at.toggle(key="v_play").value is False
+    assert at.session_state["v_at"] == date(2023, 2, 6)  # the last week that starts in the period
