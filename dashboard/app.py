@@ -49,6 +49,7 @@ K_FREQ = "v_freq"
 K_MEASURE = "v_measure"
 K_TAB = "v_tab"
 K_BRUSH = "v_brush"  # "timeline" / "map": the chart the selection was brushed on (it narrows the other)
+K_SEL_SOURCE = "_selection_source"  # the chart a selection was made on: drawn unchanged (see _tab_time_place)
 K_STEP = "v_step"  # "D" / "W" while stepping through the period, else None
 K_AT = "v_at"  # the first day of the step shown
 K_PLAY = "v_play"  # stepping on its own
@@ -274,10 +275,13 @@ def _session_id() -> str:
 
 # --- selection ----------------------------------------------------------------------------
 
-def _set_selection(ids: Sequence[str], from_table: bool = False, brush: str | None = None) -> None:
-    """Select these events; `brush`: the chart of the main view they were brushed on (it narrows the other)."""
+def _set_selection(ids: Sequence[str], from_table: bool = False, brush: str | None = None,
+                   source: str | None = None) -> None:
+    """Select these events; `source`: the chart they were selected on; `brush`: the chart of the main
+    view they were brushed on (a box or lasso: it narrows the other)."""
     ids = tuple(dict.fromkeys(str(i) for i in ids))
     st.session_state[K_BRUSH] = brush if ids else None
+    st.session_state[K_SEL_SOURCE] = source if ids else None
     focus = st.session_state.get(K_FOCUS)
     st.session_state[K_SELECTED] = ids
     st.session_state[K_FOCUS] = focus if focus in ids else (ids[0] if ids else None)
@@ -296,7 +300,7 @@ def _on_chart_select(key: str, filtered: Filtered, lane_by: str, source: str | N
     points = list(selection.get("points", ())) if selection else []
     ids = charts.ids_from_selection(filtered.frame(charts.SELECTION_COLUMNS), points, lane_by)
     brushed = bool(selection and (selection.get("box") or selection.get("lasso")))
-    _set_selection(ids, brush=source if brushed else None)
+    _set_selection(ids, brush=source if brushed and source in state.BRUSHES else None, source=source)
 
 
 def _on_table_select(key: str, shown_ids: list[str]) -> None:
@@ -637,16 +641,18 @@ def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, sel
     window = _step_controls(tables.options, f)
     brush = st.session_state.get(K_BRUSH) if selected else None
     hint, clear = st.columns([5, 1], vertical_alignment="center")
-    hint.caption("Click an event, or drag a box (lasso in the chart's toolbar) on either chart: the other narrows "
-                 "to those events. Double-click the chart you brushed to clear.")
+    hint.caption("Click an event to select it. Choose the box or lasso tool in a chart's toolbar and drag over "
+                 "events: the other chart narrows to them. Double-click the chart you selected on to clear.")
     if selected:
         clear.button(f"Clear selection ({len(selected):,})", key="clear_main", on_click=_clear_selection,
                      icon=":material/close:")
     on_map = brush == "map"
     timeline_note = _brush_note(filtered, selected, "map") if on_map else None
-    # The chart a brush was drawn on is drawn as it was (plotly keeps the box and dims the rest): a
-    # changed figure would be a new element in the browser, and its double-click could not clear.
-    fig = data.timeline(tables, f, lane, () if brush == "timeline" else selected,
+    # The chart a selection was made on is drawn as it was (plotly shows the selection itself and keeps
+    # the box tool): a changed figure is a new element in the browser, which falls back to pan and
+    # whose double-click has nothing to clear.
+    source = st.session_state.get(K_SEL_SOURCE) if selected else None
+    fig = data.timeline(tables, f, lane, () if source == "timeline" else selected,
                         only=selected if on_map else None, window=window, note=timeline_note)
     st.plotly_chart(fig, key="timeline_chart",
                     on_select=partial(_on_chart_select, "timeline_chart", filtered, lane, "timeline"),
@@ -665,7 +671,7 @@ def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, sel
                          f"step: {window[0].isoformat()}" + ("" if window[0] == window[1] else f" to {window[1].isoformat()}")
                          if window else None) if n]
     with left:
-        map_fig = data.map_chart(tables, f, () if on_map else selected, only=selected if on_timeline else None,
+        map_fig = data.map_chart(tables, f, () if source == "map" else selected, only=selected if on_timeline else None,
                                  window=window, note="; ".join(notes) or None)
         st.plotly_chart(map_fig, key="main_map_chart",
                         on_select=partial(_on_chart_select, "main_map_chart", filtered, state.DEFAULT_LANE, "map"),
@@ -711,9 +717,11 @@ def _tab_map(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: 
     if filtered.empty:
         _empty_state(f)
         return
-    fig = data.map_chart(tables, f, selected)
-    st.caption("Click a marker, or drag a box or lasso, to select events.")
-    st.plotly_chart(fig, key="map_chart", on_select=partial(_on_chart_select, "map_chart", filtered, state.DEFAULT_LANE),
+    fig = data.map_chart(tables, f, () if st.session_state.get(K_SEL_SOURCE) == "map_tab" else selected)
+    st.caption("Click a marker, or drag a box or lasso (box and lasso tools in the chart's toolbar), to select events; "
+               "double-click to clear.")
+    st.plotly_chart(fig, key="map_chart",
+                    on_select=partial(_on_chart_select, "map_chart", filtered, state.DEFAULT_LANE, "map_tab"),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
     _figure_downloads(tables, fig, "map", f)
 

@@ -218,7 +218,6 @@ def _base_layout(fig: go.Figure, title: tuple[str, list[str]], lane_labels: list
         plot_bgcolor="white",
         legend=style.LEGEND_ABOVE,
         hovermode="closest",
-        dragmode="select",  # a box at once; never back to pan after a selection
         uirevision="timeline",
         xaxis={"type": "date", "showgrid": True, "gridcolor": "#EEEEEE", "title": None},
         yaxis={

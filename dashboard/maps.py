@@ -493,7 +493,6 @@ def map_figure(df: pd.DataFrame, selected: Collection[str] = (), max_points: int
         legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0, "xanchor": "left", "title": None,
                 "itemsizing": "constant"},
         hovermode="closest",
-        dragmode="select",  # a box at once (the lasso is in the toolbar); never back to pan after a selection
         uirevision="map",
         xaxis={"range": x_range, "showgrid": False, "zeroline": False, "showticklabels": False,
                "title": None},

@@ -36,9 +36,12 @@ def drawn_ids(page: Page, index: int) -> set[str]:
 
 
 def drag_box(page: Page, index: int, left: float, right: float, top: float = 0.02, bottom: float = 0.98) -> None:
-    """Drag a selection box over a share of the index-th chart's plot area (dragmode is select)."""
-    area = page.locator(PLOTS).nth(index).locator(".nsewdrag").first
+    """Choose the box tool in the index-th chart's toolbar and drag a box over a share of its plot area."""
+    plot = page.locator(PLOTS).nth(index)
+    area = plot.locator(".nsewdrag").first
     area.scroll_into_view_if_needed()
+    area.hover()
+    plot.locator('.modebar-btn[data-attr="dragmode"][data-val="select"]').click(force=True)
     box = area.bounding_box()
     assert box is not None
     x0, x1 = box["x"] + left * box["width"], box["x"] + right * box["width"]
