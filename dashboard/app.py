@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, review_ui, state
+from dashboard import charts, data, evidence, exports, filters, ingest, maps, metrics, report, review_ui, state, style
 from dashboard.evidence import escape_markdown
 from dashboard.filters import EventFilter, FilterOptions, Filtered
 from dashboard.review_ui import PageReviews
@@ -48,8 +48,18 @@ K_LANE = "v_lane"
 K_FREQ = "v_freq"
 K_MEASURE = "v_measure"
 K_TAB = "v_tab"
+K_BRUSH = "v_brush"  # "timeline" / "map": the chart the selection was brushed on (it narrows the other)
+K_SEL_SOURCE = "_selection_source"  # the chart a selection was made on: drawn unchanged (see _tab_time_place)
+K_STEP = "v_step"  # "D" / "W" while stepping through the period, else None
+K_AT = "v_at"  # the first day of the step shown
+K_PLAY = "v_play"  # stepping on its own
+K_PLAY_DONE = "_play_done"  # play reached the end of the period: its toggle is turned off on the next run
+K_RANK_BY = "v_rank_by"
+PLAY_DELAY_S = 1.2  # between two steps of "play"
+RANKED = 8  # rows of each ranking beside the map (dashboard/serve.py prepares the same)
 K_TAB_DEFAULT = "_tab_default"
 K_ONLY_SELECTED = "v_only_selected"
+K_UPLOADED = "_uploaded_over"  # events the page showed before an upload: the next run says what it shows now
 K_SEL_VERSION = "_selection_version"  # bumped when the selection changes anywhere but in the table
 
 # Filter widgets: EventFilter field -> session key.
@@ -58,6 +68,8 @@ K_DATES = "f_dates"
 K_STATEMENTS = "f_include_statements"
 K_MIN_KILLED = "f_min_fatalities"
 K_TEXT = "f_text"
+K_CIVILIANS = "f_civilian_targeting"
+K_UNDATED = "f_include_undated"
 
 MULTI_LABELS: dict[str, str] = {
     "event_types": "Event type",
@@ -67,6 +79,7 @@ MULTI_LABELS: dict[str, str] = {
     "areas": "Area",
     "outlets": "Source outlet",
     "precisions": "Date precision",
+    "interactions": "Interaction",
     "review_statuses": "Review status",
     "reviewers": "Reviewer",
 }
@@ -128,6 +141,8 @@ def _seed_filter_widgets(f: EventFilter, options: FilterOptions) -> list[str]:
     st.session_state[K_STATEMENTS] = f.include_statements
     st.session_state[K_MIN_KILLED] = f.min_fatalities
     st.session_state[K_TEXT] = f.text
+    st.session_state[K_CIVILIANS] = f.civilian_targeting
+    st.session_state[K_UNDATED] = f.include_undated
     return dropped
 
 
@@ -146,6 +161,11 @@ def _init_session(options: FilterOptions, stamp: data.TablesKey) -> None:
     st.session_state[K_FOCUS] = view.focus
     st.session_state[K_TAB] = view.tab
     st.session_state[K_TAB_DEFAULT] = state.TABS[view.tab]
+    st.session_state[K_BRUSH] = view.brush
+    st.session_state[K_STEP] = view.step
+    st.session_state[K_AT] = view.at
+    st.session_state[K_PLAY] = False
+    st.session_state[K_RANK_BY] = "events"
     st.session_state[K_ONLY_SELECTED] = False
     st.session_state[K_STAMP] = stamp
     st.session_state[K_READY] = True
@@ -184,14 +204,16 @@ def _current_filter(options: FilterOptions) -> EventFilter:
     f = EventFilter(
         **values,
         include_statements=bool(st.session_state.get(K_STATEMENTS, True)),
-        min_fatalities=int(st.session_state.get(K_MIN_KILLED) or 0),
+        min_fatalities=max(0, int(st.session_state.get(K_MIN_KILLED) or 0)),
         text=str(st.session_state.get(K_TEXT) or ""),
+        civilian_targeting=bool(st.session_state.get(K_CIVILIANS, False)),
     )
+    undated = bool(st.session_state.get(K_UNDATED, False))
     dates = st.session_state.get(K_DATES)
     if dates and len(dates) == 2:
-        return filters.with_dates(f, dates[0], dates[1], options)
+        return filters.with_dates(f, dates[0], dates[1], options, undated)
     if dates and len(dates) == 1:  # the analyst has picked the first day of a range so far
-        return filters.with_dates(f, dates[0], None, options)
+        return filters.with_dates(f, dates[0], None, options, undated)
     return f
 
 
@@ -208,6 +230,9 @@ def _current_view(f: EventFilter) -> ViewState:
         selected=tuple(st.session_state[K_SELECTED]),
         focus=st.session_state.get(K_FOCUS),
         tab=st.session_state[K_TAB],
+        brush=st.session_state.get(K_BRUSH),
+        step=st.session_state.get(K_STEP),
+        at=st.session_state.get(K_AT),
     )
 
 
@@ -235,6 +260,14 @@ def _show_messages() -> None:
         st.error(escape_markdown(text))
 
 
+def _page_address() -> str | None:
+    """The page's address in the analyst's browser (None when unknown, e.g. under AppTest)."""
+    try:
+        return st.context.url or None
+    except Exception:  # noqa: BLE001 - no browser context: the link is the query alone
+        return None
+
+
 def _session_id() -> str:
     ctx = get_script_run_ctx()
     return getattr(ctx, "session_id", "") or ""
@@ -242,8 +275,13 @@ def _session_id() -> str:
 
 # --- selection ----------------------------------------------------------------------------
 
-def _set_selection(ids: Sequence[str], from_table: bool = False) -> None:
+def _set_selection(ids: Sequence[str], from_table: bool = False, brush: str | None = None,
+                   source: str | None = None) -> None:
+    """Select these events; `source`: the chart they were selected on; `brush`: the chart of the main
+    view they were brushed on (a box or lasso: it narrows the other)."""
     ids = tuple(dict.fromkeys(str(i) for i in ids))
+    st.session_state[K_BRUSH] = brush if ids else None
+    st.session_state[K_SEL_SOURCE] = source if ids else None
     focus = st.session_state.get(K_FOCUS)
     st.session_state[K_SELECTED] = ids
     st.session_state[K_FOCUS] = focus if focus in ids else (ids[0] if ids else None)
@@ -251,11 +289,18 @@ def _set_selection(ids: Sequence[str], from_table: bool = False) -> None:
         st.session_state[K_SEL_VERSION] = st.session_state.get(K_SEL_VERSION, 0) + 1
 
 
-def _on_chart_select(key: str, filtered: Filtered, lane_by: str) -> None:
-    """A click, box or lasso on the timeline or the map: those events become the selection."""
+def _on_chart_select(key: str, filtered: Filtered, lane_by: str, source: str | None = None) -> None:
+    """A click, box or lasso on the timeline or the map: those events become the selection.
+
+    A box or lasso on one chart of the main view (`source`) also narrows the other to them; a
+    double-click (an empty selection) clears both.
+    """
     event = st.session_state.get(key)
-    points = list(event["selection"]["points"]) if event else []
-    _set_selection(charts.ids_from_selection(filtered.frame(charts.SELECTION_COLUMNS), points, lane_by))
+    selection = event["selection"] if event else {}
+    points = list(selection.get("points", ())) if selection else []
+    ids = charts.ids_from_selection(filtered.frame(charts.SELECTION_COLUMNS), points, lane_by)
+    brushed = bool(selection and (selection.get("box") or selection.get("lasso")))
+    _set_selection(ids, brush=source if brushed and source in state.BRUSHES else None, source=source)
 
 
 def _on_table_select(key: str, shown_ids: list[str]) -> None:
@@ -295,12 +340,12 @@ def _sidebar_data(tables: data.Tables | None, folder: Any) -> None:
             )
             submitted = st.form_submit_button("Add to the table", icon=":material/add:")
         if submitted and files:
-            _add_uploads(folder, [(f.name, f.getvalue()) for f in files])
+            _add_uploads(folder, [(f.name, f.getvalue()) for f in files], len(tables.events) if tables is not None else 0)
         elif submitted:
             st.caption("Choose one or more files first.")
 
 
-def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]]) -> None:
+def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]], shown_before: int) -> None:
     with st.status(f"Adding {len(uploads)} file(s)…", expanded=True) as status:
         bar = st.progress(0.0)
         step = st.empty()
@@ -325,8 +370,22 @@ def _add_uploads(folder: Any, uploads: list[tuple[str, bytes]]) -> None:
     for line in lines:
         _say("info" if line is lines[0] else "warning", line)
     if result.added:
+        st.session_state[K_UPLOADED] = shown_before
         data.forget()
         st.rerun()
+
+
+def _after_upload(tables: data.Tables, built: data.Built) -> None:
+    """After an upload, the number of events the page shows now: the build's count differs when
+    review decisions merge, split or reject events."""
+    before = st.session_state.pop(K_UPLOADED, None)
+    if before is None:
+        return
+    now = len(tables.events)
+    text = f"The table now shows {style.plural(now, 'event')} (was {before:,})"
+    if now != len(built.events):
+        text += f"; the build has {len(built.events):,}, review decisions merge or split the difference"
+    _say("info", text + ".")
 
 
 def _sidebar_review(reviews: PageReviews | None) -> tuple[str | None, Any]:
@@ -337,6 +396,29 @@ def _sidebar_review(reviews: PageReviews | None) -> tuple[str | None, Any]:
         return None, None
     reviewer = review_ui.reviewer_sidebar(reviews.store)
     return reviewer, review_ui.changed_since_sidebar(reviewer)
+
+
+def _no_negative_minimum() -> None:
+    value = st.session_state.get(K_MIN_KILLED)
+    if value is None or value < 0:
+        st.session_state[K_MIN_KILLED] = 0
+        _say("warning", f"Minimum fatalities cannot be {value if value is not None else 'empty'}; it is 0 (every event).")
+
+
+def _undated_control(options: FilterOptions, f: EventFilter) -> None:
+    """Say what the date filter does with undated events, and offer to keep them."""
+    if not options.undated:
+        return
+    bounded = f.date_from is not None or f.date_to is not None
+    undated = style.plural(options.undated, "undated event")
+    st.sidebar.checkbox(f"Keep the {undated}", key=K_UNDATED, disabled=not bounded,
+                        help="Events with no day at all cannot overlap a date range; tick to keep them anyway.")
+    if not bounded:
+        st.sidebar.caption(f"Whole span: {undated} included.")
+    elif f.include_undated:
+        st.sidebar.caption(f"{undated} kept with these dates.")
+    else:
+        st.sidebar.caption(f"{undated} left out by these dates.")
 
 
 def _leaves_caption(counts: dict[str, int], name: str, active: bool) -> None:
@@ -361,11 +443,12 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter, counts: dict[str, int]
         side.date_input(
             "Dates", key=K_DATES,
             min_value=options.date_min, max_value=options.date_max, format="YYYY-MM-DD",
-            help="Events whose day or date range overlaps these days. Undated events "
-                 f"({options.undated:,}) are hidden as soon as a bound is moved.",
+            help="Events whose day or date range overlaps these days. With the whole span, undated "
+                 "events are kept; with a narrower one, only if you tick the box below.",
         )
         _leaves_caption(counts, "date_from" if "date_from" in active else "date_to",
                         bool(active & {"date_from", "date_to"}))
+        _undated_control(options, f)
 
     def multiselect(name: str, help_text: str | None = None) -> None:
         allowed = list(getattr(options, name))
@@ -376,7 +459,8 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter, counts: dict[str, int]
         # Labels count the whole table and never change between runs: a label that changed would no
         # longer map back to its value. What the filter leaves goes in the caption under the widget.
         per_option = tables.option_counts.get(name, {})
-        fmt = (lambda v: f"{v} ({per_option.get(v, 0):,})")
+        show = filters.interaction_label if name == "interactions" else str
+        fmt = (lambda v: f"{show(v)} ({per_option.get(v, 0):,})")
         side.multiselect(MULTI_LABELS[name], values, key=MULTI_WIDGETS[name], format_func=fmt,
                          placeholder="All", help=help_text)
         _leaves_caption(counts, name, name in active)
@@ -389,10 +473,16 @@ def _sidebar_filters(tables: data.Tables, f: EventFilter, counts: dict[str, int]
     multiselect("outlets", "Events reported by any of these outlets.")
     multiselect("precisions", "How exactly the day is known. Keep only 'day' to hide approximate, "
                               "month-only and unknown days.")
+    multiselect("interactions", "ACLED's interaction: the kinds of actor on each side (state forces, rebel "
+                                "groups, militias, rioters, protesters, civilians, external forces).")
+    side.toggle(f"Only civilian targeting ({options.civilian_targeting:,})", key=K_CIVILIANS,
+                help="Events whose primary target is civilians (ACLED's civilian_targeting).")
+    _leaves_caption(counts, "civilian_targeting", "civilian_targeting" in active)
     side.toggle("Include statements", key=K_STATEMENTS,
                 help="Pledges, threats, condemnations and comments (event type Statement).")
     _leaves_caption(counts, "include_statements", "include_statements" in active)
-    side.number_input("Minimum fatalities", min_value=0, step=1, key=K_MIN_KILLED,
+    # No min_value: the browser would show a refused -3 while the old value applies; it is set back to 0 and said.
+    side.number_input("Minimum fatalities", step=1, key=K_MIN_KILLED, on_change=_no_negative_minimum,
                       help="Lowest reported figure; events without a figure count as 0.")
     _leaves_caption(counts, "min_fatalities", "min_fatalities" in active)
     side.text_input("Text in evidence or notes", key=K_TEXT, placeholder="e.g. refugee camp",
@@ -416,16 +506,7 @@ def _headline(h: metrics.Headline) -> None:
     cols[3].metric("Articles", f"{h.articles:,}")
     cols[4].metric("Outlets", f"{h.outlets:,}")
     cols[5].metric("Contested", f"{h.contested:,}", help="Events whose sources give different figures")
-    notes = []
-    if h.range_events:
-        tolls = "1 multi-day toll is" if h.range_events == 1 else f"{h.range_events:,} multi-day tolls are"
-        notes.append(f"{tolls} included ({h.range_fatalities_low:,} killed) and may overlap day events")
-    if h.undated:
-        notes.append(f"{h.undated:,} undated")
-    if h.unlocated:
-        notes.append(f"{h.unlocated:,} without coordinates")
-    if h.first_day and h.last_day:
-        notes.insert(0, f"{h.first_day.isoformat()} to {h.last_day.isoformat()}")
+    notes = metrics.headline_notes(h)
     if notes:
         st.caption(" · ".join(notes))
 
@@ -480,18 +561,141 @@ def _empty_state(f: EventFilter) -> None:
             "**Reset** in the sidebar.", icon=":material/filter_alt_off:")
 
 
-def _tab_timeline(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: tuple[str, ...]) -> None:
+def _step_window(at: date | None, step: str | None) -> tuple[date, date] | None:
+    """The days a step shows: the day itself, or the Monday-to-Sunday week holding `at`."""
+    if at is None or step not in state.STEPS:
+        return None
+    if step == "W":
+        first = at - timedelta(days=at.weekday())
+        return (first, first + timedelta(days=6))
+    return (at, at)
+
+
+def _step(options: FilterOptions, f: EventFilter, direction: int, wrap: bool = True) -> bool:
+    """Move the step window a day or a week inside the filtered period; at an end, wrap round (the ◀ ▶
+    buttons) or stay and return False (play: it stops there)."""
+    step = st.session_state.get(K_STEP) or "D"
+    first = f.date_from or options.date_min
+    last = f.date_to or options.date_max
+    if first is None or last is None:
+        return False
+    at = st.session_state.get(K_AT) or first
+    days = 7 if step == "W" else 1
+    moved = at + timedelta(days=days * direction)
+    if moved > last or moved < first - timedelta(days=days - 1):
+        if not wrap:
+            return False
+        moved = first if direction > 0 else last
+    st.session_state[K_STEP] = step
+    st.session_state[K_AT] = moved
+    return True
+
+
+def _step_controls(options: FilterOptions, f: EventFilter) -> tuple[date, date] | None:
+    """Off / per day / per week, previous, next and play: the map shows one step of the period."""
+    cols = st.columns([3, 1, 1, 2, 6], vertical_alignment="bottom")
+    current = st.session_state.get(K_STEP)
+    choice = cols[0].segmented_control("Step through", ["Off", *state.STEPS], key="w_step_mode",
+                                       default="Off" if current is None else current,
+                                       format_func=lambda v: state.STEPS.get(v, v),
+                                       help="Walk through the period a day or a week at a time: the map "
+                                            "shows that step, the timeline shades it.")
+    if (choice or "Off") == "Off":
+        st.session_state[K_STEP] = st.session_state[K_AT] = None
+        st.session_state[K_PLAY] = False
+        return None
+    if choice != current or st.session_state.get(K_AT) is None:
+        st.session_state[K_STEP] = choice
+        st.session_state[K_AT] = st.session_state.get(K_AT) or f.date_from or options.date_min
+    cols[1].button("◀", key="step_back", on_click=_step, args=(options, f, -1), help="Previous step")
+    cols[2].button("▶", key="step_next", on_click=_step, args=(options, f, 1), help="Next step")
+    if st.session_state.pop(K_PLAY_DONE, False):  # play reached the end: the toggle goes off (before it is drawn)
+        st.session_state[K_PLAY] = False
+    cols[3].toggle("Play", key=K_PLAY, help=f"A step every {PLAY_DELAY_S:g} s to the end of the period")
+    window = _step_window(st.session_state[K_AT], st.session_state[K_STEP])
+    if window is not None:
+        what = window[0].isoformat() if window[0] == window[1] else f"{window[0].isoformat()} to {window[1].isoformat()}"
+        cols[4].caption(f"Showing {what}")
+    return window
+
+
+def _brush_note(filtered: Filtered, ids: tuple[str, ...], where: str) -> str:
+    """'brushed on the timeline: 5 events, 2023-01-26 to 2023-01-28'."""
+    part = filtered.subset(filtered.column(S.EVENT_ID).isin(list(ids)).fillna(False).to_numpy(dtype=bool))
+    days = part.column(S.EVENT_DATE).dropna()
+    span = ""
+    if len(days):
+        first, last = days.min().date().isoformat(), days.max().date().isoformat()
+        span = f", {first}" + (f" to {last}" if last != first else "")
+    return f"brushed on the {where}: {style.plural(len(part), 'event')}{span}"
+
+
+def _tab_time_place(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: tuple[str, ...]) -> None:
+    """The main view: the timeline over the map, linked both ways, with who and where ranked beside the map."""
     lane = _bound_widget(st.segmented_control, K_LANE, "Lanes by", list(charts.LANE_DIMENSIONS),
                          required=True, help="One lane per value of this field (top values; the rest share 'Other')")
     if filtered.empty:
         _empty_state(f)
         return
     lane = lane or state.DEFAULT_LANE
-    fig = data.timeline(tables, f, lane, selected)
-    st.caption("Click an event, or drag a box or lasso, to select; double-click the chart to clear.")
-    st.plotly_chart(fig, key="timeline_chart", on_select=partial(_on_chart_select, "timeline_chart", filtered, lane),
+    window = _step_controls(tables.options, f)
+    brush = st.session_state.get(K_BRUSH) if selected else None
+    hint, clear = st.columns([5, 1], vertical_alignment="center")
+    hint.caption("Click an event to select it. Choose the box or lasso tool in a chart's toolbar and drag over "
+                 "events: the other chart narrows to them. Double-click the chart you selected on to clear.")
+    if selected:
+        clear.button(f"Clear selection ({len(selected):,})", key="clear_main", on_click=_clear_selection,
+                     icon=":material/close:")
+    on_map = brush == "map"
+    timeline_note = _brush_note(filtered, selected, "map") if on_map else None
+    # The chart a selection was made on is drawn as it was (plotly shows the selection itself and keeps
+    # the box tool): a changed figure is a new element in the browser, which falls back to pan and
+    # whose double-click has nothing to clear.
+    source = st.session_state.get(K_SEL_SOURCE) if selected else None
+    fig = data.timeline(tables, f, lane, () if source == "timeline" else selected,
+                        only=selected if on_map else None, window=window, note=timeline_note)
+    st.plotly_chart(fig, key="timeline_chart",
+                    on_select=partial(_on_chart_select, "timeline_chart", filtered, lane, "timeline"),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
     _figure_downloads(tables, fig, "timeline", f)
+    small = len(filtered) <= data.MAIN_VIEW_MAP_LIMIT
+    # The key follows the size, so the default does too; the analyst's choice holds while it stays.
+    if not st.toggle("Map and rankings", value=small, key=f"main_map_{small}",
+                     help=None if small else f"Above {data.MAIN_VIEW_MAP_LIMIT:,} events they are drawn on "
+                     "demand (about a second at a million events); narrow the filters, or use the Map tab."):
+        st.caption(f"{len(filtered):,} events: the map and the top actors and places are drawn on demand.")
+        return
+    left, right = st.columns([4, 3])
+    on_timeline = brush == "timeline"
+    notes = [n for n in (_brush_note(filtered, selected, "timeline") if on_timeline else None,
+                         f"step: {window[0].isoformat()}" + ("" if window[0] == window[1] else f" to {window[1].isoformat()}")
+                         if window else None) if n]
+    with left:
+        map_fig = data.map_chart(tables, f, () if source == "map" else selected, only=selected if on_timeline else None,
+                                 window=window, note="; ".join(notes) or None)
+        st.plotly_chart(map_fig, key="main_map_chart",
+                        on_select=partial(_on_chart_select, "main_map_chart", filtered, state.DEFAULT_LANE, "map"),
+                        selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
+    with right:
+        _rankings(tables, f, selected if on_timeline else None, window)
+
+
+def _rankings(tables: data.Tables, f: EventFilter, only: tuple[str, ...] | None, window: tuple[date, date] | None) -> None:
+    """Who and where: the top actors and places of what the map shows, by events or by fatalities."""
+    by = _bound_widget(st.segmented_control, K_RANK_BY, "Rank by", list(metrics.RANK_BY), required=True) or "events"
+    for kind, title in (("Actor", "Actors (either side)"), ("Place", "Places")):
+        table = data.ranking(tables, f, kind, by, RANKED, only=only, window=window)
+        st.markdown(f"**{title}**")
+        if table.empty:
+            st.caption("None named.")
+            continue
+        st.dataframe(table[["name", "events", "fatalities", "share"]], hide_index=True, placeholder="–",
+                     key=f"rank_{kind}", column_config={
+                         "name": st.column_config.TextColumn(kind.lower()),
+                         "events": st.column_config.NumberColumn("events", format="%d"),
+                         "fatalities": st.column_config.NumberColumn("killed (low)", format="%d"),
+                         "share": st.column_config.NumberColumn("share", format="percent"),
+                     })
 
 
 def _tab_counts(tables: data.Tables, filtered: Filtered, f: EventFilter) -> None:
@@ -513,9 +717,11 @@ def _tab_map(tables: data.Tables, filtered: Filtered, f: EventFilter, selected: 
     if filtered.empty:
         _empty_state(f)
         return
-    fig = data.map_chart(tables, f, selected)
-    st.caption("Click a marker, or drag a box or lasso, to select events.")
-    st.plotly_chart(fig, key="map_chart", on_select=partial(_on_chart_select, "map_chart", filtered, state.DEFAULT_LANE),
+    fig = data.map_chart(tables, f, () if st.session_state.get(K_SEL_SOURCE) == "map_tab" else selected)
+    st.caption("Click a marker, or drag a box or lasso (box and lasso tools in the chart's toolbar), to select events; "
+               "double-click to clear.")
+    st.plotly_chart(fig, key="map_chart",
+                    on_select=partial(_on_chart_select, "map_chart", filtered, state.DEFAULT_LANE, "map_tab"),
                     selection_mode=("points", "box", "lasso"), config={"displaylogo": False})
     _figure_downloads(tables, fig, "map", f)
 
@@ -582,7 +788,40 @@ def _tab_sources(built: data.Built, filtered: Filtered, reviews: PageReviews | N
                  column_config={S.PUBLISHED: st.column_config.DateColumn("published", format="YYYY-MM-DD")})
     if len(rejected):
         st.subheader("Rejected files")
-        st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True)
+        st.dataframe(rejected[[S.FILE, S.REASON]], hide_index=True, placeholder="–")
+
+
+def _report_view(tables: data.Tables, filtered: Filtered, f: EventFilter, view: ViewState) -> report.ReportView:
+    """The current view as the one-page report shows it (the charts of the main view, unbrushed)."""
+    shown = data.view(tables, f)
+    h = shown.headline
+    notes = metrics.headline_notes(h)
+    outlets = filters.facet_value_counts(filtered.frame([S.SOURCE]), EventFilter(), "outlets")
+    return report.ReportView(
+        title=f"Conflict events: {tables.folder.name}",
+        view=filters.describe_count(len(filtered), f),
+        headline=h,
+        timeline=data.timeline(tables, f, view.lane, ()),
+        map=data.map_chart(tables, f, ()),
+        actors=data.ranking(tables, f, "Actor", "events", report.TOP_ROWS),
+        places=data.ranking(tables, f, "Place", "events", report.TOP_ROWS),
+        outlets=outlets,
+        link=state.view_url(_page_address(), view),
+        notes=tuple(notes),
+    )
+
+
+def _report_download(tables: data.Tables, filtered: Filtered, f: EventFilter, view: ViewState) -> None:
+    if exports.find_browser() is None:
+        st.caption("The PDF report needs Chromium to draw its charts: " + exports.NO_BROWSER)
+        return
+    st.download_button(
+        "PDF report", data=_deferred(lambda: report.report_pdf(_report_view(tables, filtered, f, view)), "PDF report"),
+        file_name=data.export_name(tables, f, "report", "pdf"), mime="application/pdf", key="dl_report_pdf",
+        on_click="ignore", icon=":material/picture_as_pdf:",
+        help="One page for a briefing: headline figures, this view's filters in words, the timeline, the map, "
+             "the top actors and places, and the outlets (drawing it takes a few seconds)",
+    )
 
 
 def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: ViewState,
@@ -596,7 +835,9 @@ def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: V
         ("GeoJSON", "events", "geojson", "application/geo+json", exports.events_geojson, "Located events as points"),
         ("JSON", "events", "json", "application/json", exports.events_json, "Records with every column"),
         ("Parquet", "events", "parquet", "application/octet-stream", exports.events_parquet, "Typed columns"),
-        ("TimelineJS", "timeline", "json", "application/json", exports.timelinejs_json, "For TimelineJS"),
+        ("TimelineJS", "timeline", "json", "application/json",
+         partial(exports.timelinejs_json, view=filters.describe(f)),
+         "For TimelineJS: a title slide with this view and its period, then one slide per dated event"),
     )
     cols = st.columns(len(formats))
     for col, (label, kind, ext, mime, fn, help_text) in zip(cols, formats):
@@ -606,6 +847,7 @@ def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: V
             width="stretch",
         )
     st.caption("Charts download from under each chart (HTML, PNG, SVG).")
+    _report_download(tables, filtered, f, view)
     if reviews is not None:
         st.markdown("**Review bundle**")
         st.caption("One zip for a colleague: these events with the decisions applied, their review log (who, "
@@ -618,12 +860,8 @@ def _tab_export(tables: data.Tables, filtered: Filtered, f: EventFilter, view: V
                      "Map": maps.map_figure(filtered.frame(maps.MAP_COLUMNS), view.selected)},
             filters.describe(f), lambda: review_ui.view_sources(filtered.column(S.SOURCE)),
             file_name=data.export_name(tables, f, "review-bundle", "zip"), on_error=_export_failed("Review bundle"))
-    params = state.to_query_params(view)
-    if params:
-        st.caption("This view's link (the address bar holds it too):")
-        from urllib.parse import urlencode
-
-        st.code("?" + urlencode(params, doseq=True), language=None)
+    st.caption("This view's link (the copy button is at its right; the address bar holds it too):")
+    st.code(state.view_url(_page_address(), view) or "(the plain view: no filter, nothing selected)", language=None)
 
 
 # --- the selected event ---------------------------------------------------------------------------
@@ -641,7 +879,8 @@ def _claims_frame(claims_json: Any) -> pd.DataFrame:
     rows = [
         {
             "claimant": c.get("claimant") or "(not attributed)",
-            "says": f"{'at least ' if c.get('minimum') else ''}{c.get('count')} {c.get('kind')}",
+            "says": " ".join(str(v) for v in (
+                "at least" if c.get("minimum") else None, c.get("count"), c.get("kind")) if v is not None) or None,
             "in the words": c.get("text"),
             "file": c.get(S.SOURCE_FILE),
         }
@@ -722,7 +961,7 @@ def _detail(tables: data.Tables, built: data.Built, filtered_ids: set[str] | Non
         if claims.empty:
             st.caption("No casualty figures reported.")
         else:
-            st.dataframe(claims, hide_index=True)
+            st.dataframe(claims, hide_index=True, placeholder="–")
     coding = evidence.coding_rows(row.get(S.CODING))
     if coding:
         st.markdown("**Why it was coded so** (check these first)")
@@ -772,12 +1011,28 @@ def _changes(reviews: PageReviews, built: data.Built, since: Any) -> None:
         changes = review_ui.render_changes(reviews.store, built.events, since, built.stamp, reviews.version)
         ids = [i for i, kind in zip(changes[S.EVENT_ID].astype(str), changes[S.CHANGE_KIND])
                if kind != S.CHANGE_REMOVED]
+        listed = len(ids)
         ids = list(review_ui.follow(ids, reviews.tables))
         if ids:
             label = "Select this event" if len(ids) == 1 else f"Select these {len(ids):,} events"
             st.button(label, key="select_changes", icon=":material/checklist:",
                       on_click=_set_selection, args=(ids,),
                       help="They are ticked in the events table and marked on the timeline and the map.")
+        why = _changes_gap(len(changes), len(changes) - listed, listed - len(ids))
+        if why:
+            st.caption(why)
+
+
+def _changes_gap(rows: int, removed: int, folded: int) -> str:
+    """Why the button selects fewer events than the changes table lists (empty when it selects them all)."""
+    if not removed and not folded:
+        return ""
+    parts = []
+    if removed:
+        parts.append(f"{style.plural(removed, 'removed event')} cannot be selected")
+    if folded:
+        parts.append(f"{style.plural(folded, 'listed event')} now merged into another one")
+    return f"{rows:,} rows listed: " + "; ".join(parts) + "."
 
 
 def main() -> None:
@@ -799,6 +1054,7 @@ def main() -> None:
         tables = (data.shown(built, reviews.tables.events, reviews.version, reviews.decided) if reviews is not None
                   else data.shown(built))
     options = tables.options
+    _after_upload(tables, built)
     _init_session(options, tables.key)
     _follow_data_change(options, tables.key)
     _follow_reviews(reviews)
@@ -814,8 +1070,7 @@ def main() -> None:
 
     st.title("Conflict event table")
     _show_messages()
-    st.caption(escape_markdown(f"{len(filtered):,} {filters.describe(f)}"
-                               if not filters.is_default(f) else f"All {len(filtered):,} events"))
+    st.caption(escape_markdown(filters.describe_count(len(filtered), f)))
     _headline(shown.headline)
     if reviews is not None:
         review_ui.render_orphans(reviews.tables)
@@ -831,7 +1086,7 @@ def main() -> None:
     by_id = dict(zip(state.TABS, tabs))
     view = _current_view(f)
     draw: dict[str, Callable[[], None]] = {
-        "timeline": lambda: _tab_timeline(tables, filtered, f, selected),
+        "timeline": lambda: _tab_time_place(tables, filtered, f, selected),
         "counts": lambda: _tab_counts(tables, filtered, f),
         "map": lambda: _tab_map(tables, filtered, f, selected),
         "table": lambda: _tab_table(tables, filtered, f, selected),
@@ -854,5 +1109,10 @@ def main() -> None:
     data.warm_up(tables)
     if reviews is not None:
         reviews.record_build()
+    if st.session_state.get(K_PLAY) and st.session_state.get(K_STEP) and st.session_state[K_TAB] == "timeline":
+        time.sleep(PLAY_DELAY_S)  # a click meanwhile stops this run and starts the analyst's
+        if not _step(options, f, 1, wrap=False):
+            st.session_state[K_PLAY_DONE] = True
+        st.rerun()
 
 main()

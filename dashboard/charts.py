@@ -64,7 +64,7 @@ TIMELINE_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((
 )))
 COUNTS_COLUMNS: tuple[str, ...] = (*_DAY_COLUMNS, schema.EVENT_TYPE, schema.FATALITIES)
 SELECTION_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((  # ids_from_selection
-    schema.EVENT_ID, *_DAY_COLUMNS, *LANE_DIMENSIONS.values(), schema.LONGITUDE, schema.LATITUDE,
+    schema.EVENT_ID, *_DAY_COLUMNS, *LANE_DIMENSIONS.values(), schema.LONGITUDE, schema.LATITUDE, schema.LOCATION,
 )))
 
 
@@ -213,7 +213,8 @@ def _base_layout(fig: go.Figure, title: tuple[str, list[str]], lane_labels: list
         title=style.title(*title),
         font={"family": style.FONT},
         height=max(340, 34 * len(lane_labels) + style.TOP_MARGIN + 50),
-        margin={"l": 10, "r": 10, "t": style.TOP_MARGIN, "b": 40},
+        # The lane names drawn decide the left margin: an exported image never cuts them ("…te").
+        margin={"l": style.label_margin(lane_labels), "r": 20, "t": style.TOP_MARGIN, "b": 40},
         plot_bgcolor="white",
         legend=style.LEGEND_ABOVE,
         hovermode="closest",
@@ -228,6 +229,7 @@ def _base_layout(fig: go.Figure, title: tuple[str, list[str]], lane_labels: list
             "zeroline": False,
             "fixedrange": True,
             "title": None,
+            "automargin": True,
         },
     )
     # One layout update instead of add_hline per lane: add_hline costs ~10 ms each.
@@ -317,6 +319,8 @@ def timeline_figure(
     lane_by: str = "Type",
     selected: Collection[str] = (),
     max_points: int = 5000,
+    window: tuple[Any, Any] | None = None,
+    note: str | None = None,
 ) -> go.Figure:
     """Events on a day axis, one lane per value of `lane_by` (a LANE_DIMENSIONS label).
 
@@ -325,10 +329,24 @@ def timeline_figure(
         lane_by: "Actor", "Type", "Place", "Area" or "Outlet".
         selected: event ids to highlight (ringed; the others are dimmed).
         max_points: above this many events, draw binned counts instead of single events.
+        window: (first day, last day) shaded (the step of "play" the map shows).
+        note: put first in the subtitle (e.g. what narrowed the events drawn).
     Returns:
         A figure whose traces carry `meta={"kind": ...}`: "events", "interval", "ranges",
         "range_intervals", "bins", "selected".
     """
+    fig = _timeline(df, lane_by, selected, max_points)
+    if window is not None:
+        first, last = (np.datetime64(pd.Timestamp(d).date(), "D") for d in window)
+        fig.add_vrect(x0=str(first), x1=str(last + 1), fillcolor="#FFD54F", opacity=0.25, line_width=0, layer="below",
+                      name="window")
+    if note:
+        subtitle = fig.layout.title.subtitle.text
+        fig.layout.title.subtitle.text = style.escape(note) + (f"; {subtitle}" if subtitle else "")
+    return fig
+
+
+def _timeline(df: pd.DataFrame, lane_by: str, selected: Collection[str], max_points: int) -> go.Figure:
     if lane_by not in LANE_DIMENSIONS:
         raise ValueError(f"lane_by must be one of {', '.join(LANE_DIMENSIONS)}, not {lane_by!r}")
     best, start, end = _dates(df)
@@ -511,13 +529,14 @@ def ids_from_selection(df: pd.DataFrame, points: Iterable[Mapping[str, Any]], la
 
     A point's customdata is an event id (single-event markers) or [lane, first_day, last_day] for a
     binned timeline marker (then the events of df in that lane and period), or
-    ["area", lon, lat, name] / ["place", lon, lat] for an aggregated map marker (the events at
-    those coordinates) or ["cell", lon, lat, decimals] (the events whose coordinates round to
+    ["area", lon, lat, name] (the events at those coordinates or located to that area) /
+    ["place", lon, lat] for an aggregated map marker (the events at those coordinates) or ["cell", lon, lat, decimals] (the events whose coordinates round to
     them). Unknown shapes are ignored. Ids come back once each, in df order.
     """
     wanted: set[str] = set()
     bins: list[tuple[str, np.datetime64, np.datetime64]] = []
     places: list[tuple[float, float, int | None]] = []
+    areas: list[str] = []
     for point in points:
         data = point.get("customdata") if isinstance(point, Mapping) else None
         if isinstance(data, str):
@@ -529,6 +548,8 @@ def ids_from_selection(df: pd.DataFrame, points: Iterable[Mapping[str, Any]], la
                     places.append((float(data[1]), float(data[2]), decimals))
                 except (TypeError, ValueError, IndexError):
                     continue
+                if data[0] == "area" and len(data) >= 4 and isinstance(data[3], str):
+                    areas.append(data[3])  # every event located only to that area, wherever its point
             else:
                 try:
                     bins.append((str(data[0]), np.datetime64(str(data[1]), "D"), np.datetime64(str(data[2]), "D")))
@@ -543,6 +564,8 @@ def ids_from_selection(df: pd.DataFrame, points: Iterable[Mapping[str, Any]], la
         for lane, first, last in bins:
             hit = (lane_of == lane) & (best[positions] >= first) & (best[positions] <= last)
             mask[positions[hit]] = True
+    if areas and schema.LOCATION in df:
+        mask |= df[schema.LOCATION].isin(areas).fillna(False).to_numpy(dtype=bool)
     if places:
         lon = df[schema.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)
         lat = df[schema.LATITUDE].to_numpy(dtype=float, na_value=np.nan)
@@ -636,6 +659,13 @@ def _counts_range(periods: pd.Series, freq: str) -> list[str] | None:
     return [str(first), str(last)]
 
 
+def _counts_margin(table: pd.DataFrame, measure: str) -> int:
+    """Left margin for the counts chart: its largest tick label (the stacked peak, rounded up) and the title."""
+    peak = int(table.groupby(PERIOD)[measure].sum().max()) if len(table) else 0
+    widest = style.text_width(f"{max(peak, 1) * 1.2:,.0f}")  # ticks go a little past the peak, with separators
+    return int(widest + 8 + 14 + style.TICK_SIZE + 6)  # tick gap, standoff, title height, edge
+
+
 def counts_figure(df: pd.DataFrame, freq: str = "W", measure: str = "events") -> go.Figure:
     """Stacked bars per day/week/month by event type; what is left out is said in the title."""
     if measure not in MEASURES:
@@ -676,10 +706,12 @@ def counts_figure(df: pd.DataFrame, freq: str = "W", measure: str = "events") ->
         barmode="stack",
         plot_bgcolor="white",
         height=420,
-        margin={"l": 10, "r": 10, "t": style.TOP_MARGIN, "b": 40},
+        # The widest count drawn and the axis title side by side, never over each other.
+        margin={"l": _counts_margin(table, measure), "r": 20, "t": style.TOP_MARGIN, "b": 40},
         legend={**style.LEGEND_ABOVE, "traceorder": "normal"},
         xaxis={"type": "date", "title": None, "range": _counts_range(table[PERIOD], freq)},
-        yaxis={"title": measure, "gridcolor": "#EEEEEE", "rangemode": "tozero"},
+        yaxis={"title": {"text": measure, "standoff": 8}, "gridcolor": "#EEEEEE", "rangemode": "tozero",
+               "automargin": True},
         uirevision="counts",
     )
     return fig

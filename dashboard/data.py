@@ -44,6 +44,9 @@ LOGGER = logging.getLogger(__name__)
 ENV_VAR = "EVENTS_DATA"
 TABLE_FILES: tuple[str, ...] = (settings.EVENTS_PARQUET, settings.MENTIONS_PARQUET, settings.ARTICLES_PARQUET)
 VIEWS_KEPT = 8  # filtered views kept per process (each at most one events frame)
+# Above this many events in view the main view draws the map and rankings only when asked: they cost
+# ~1 s of CPU at a million events, and every filter change would pay it (benchmarks/README.md).
+MAIN_VIEW_MAP_LIMIT = 150_000
 
 Stamp = tuple[tuple[str, int, int], ...]
 TablesKey = tuple[str, Stamp, Hashable]
@@ -278,7 +281,7 @@ def _warm(tables: Tables) -> None:
 def forget() -> None:
     """Drop cached tables (after this process rewrote the folder)."""
     for fn in (_load, _shown, _option_counts, _mentions, _articles, _view, _kept, _count, _items, _headline, _timeline,
-               _counts, _map, _table_rows, _export_name):
+               _counts, _map, _ranking, _table_rows, _export_name):
         fn.clear()
 
 
@@ -331,15 +334,35 @@ def view(tables: Tables, f: EventFilter) -> View:
     return _view(tables.key, f, tables)
 
 
+Part = tuple[tuple[str, ...] | None, tuple[Any, Any] | None]  # (only these ids, only these days)
+
+
+def _part(filtered: filters.Filtered, part: Part) -> filters.Filtered:
+    """The part of a view a brush or a play step keeps: some event ids, some days, or both."""
+    ids, window = part
+    if ids is None and window is None:
+        return filtered
+    keep = np.ones(len(filtered), dtype=bool)
+    if ids is not None:
+        keep &= filtered.column(schema.EVENT_ID).isin(list(ids)).fillna(False).to_numpy(dtype=bool)
+    if window is not None:
+        keep &= filters.overlapping(filtered.frame(filters.FIELD_COLUMNS["date_from"]), window[0], window[1])
+    return filtered.subset(keep)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _timeline(rows_key: Hashable, token: Hashable, lane: str, selected: tuple[str, ...],
-              _filtered: filters.Filtered) -> go.Figure:
-    return charts.timeline_figure(_filtered.frame(charts.TIMELINE_COLUMNS), lane, selected)
+def _timeline(rows_key: Hashable, token: Hashable, lane: str, selected: tuple[str, ...], only: tuple[str, ...] | None,
+              window: tuple[Any, Any] | None, note: str | None, _filtered: filters.Filtered) -> go.Figure:
+    frame = _part(_filtered, (only, None)).frame(charts.TIMELINE_COLUMNS)
+    return charts.timeline_figure(frame, lane, selected, window=window, note=note)
 
 
-def timeline(tables: Tables, f: EventFilter, lane: str, selected: Sequence[str]) -> go.Figure:
+def timeline(tables: Tables, f: EventFilter, lane: str, selected: Sequence[str], only: Sequence[str] | None = None,
+             window: tuple[Any, Any] | None = None, note: str | None = None) -> go.Figure:
+    """The timeline of the view; `only`: draw just these events (brushed on the map); `window`: shade these days."""
     shown = view(tables, f)
-    return _timeline(shown.key, tables.version.of(charts.TIMELINE_COLUMNS), lane, tuple(selected), shown.filtered)
+    return _timeline(shown.key, tables.version.of(charts.TIMELINE_COLUMNS), lane, tuple(selected),
+                     tuple(only) if only is not None else None, window, note, shown.filtered)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -353,13 +376,33 @@ def counts(tables: Tables, f: EventFilter, freq: str, measure: str) -> go.Figure
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _map(rows_key: Hashable, token: Hashable, selected: tuple[str, ...], _filtered: filters.Filtered) -> go.Figure:
-    return maps.map_figure(_filtered.frame(maps.MAP_COLUMNS), selected)
+def _map(rows_key: Hashable, token: Hashable, selected: tuple[str, ...], part: Part, note: str | None,
+         _filtered: filters.Filtered) -> go.Figure:
+    drawn = _part(_filtered, part)
+    total = len(_filtered) if drawn is not _filtered else None
+    return maps.map_figure(drawn.frame(maps.MAP_COLUMNS), selected, total=total, narrowed=note)
 
 
-def map_chart(tables: Tables, f: EventFilter, selected: Sequence[str]) -> go.Figure:
+def map_chart(tables: Tables, f: EventFilter, selected: Sequence[str], only: Sequence[str] | None = None,
+              window: tuple[Any, Any] | None = None, note: str | None = None) -> go.Figure:
+    """The map of the view; `only` (brushed on the timeline) and `window` (a play step) narrow what it draws."""
     shown = view(tables, f)
-    return _map(shown.key, tables.version.of(maps.MAP_COLUMNS), tuple(selected), shown.filtered)
+    part = (tuple(only) if only is not None else None, window)
+    return _map(shown.key, tables.version.of(maps.MAP_COLUMNS), tuple(selected), part, note, shown.filtered)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _ranking(rows_key: Hashable, token: Hashable, kind: str, by: str, top: int, part: Part,
+             _filtered: filters.Filtered) -> pd.DataFrame:
+    return metrics.ranking(_part(_filtered, part).frame(metrics.RANKING_COLUMNS), kind, by, top)
+
+
+def ranking(tables: Tables, f: EventFilter, kind: str, by: str, top: int = 10, only: Sequence[str] | None = None,
+            window: tuple[Any, Any] | None = None) -> pd.DataFrame:
+    """metrics.ranking of the view (or of the part a brush or a play step keeps)."""
+    shown = view(tables, f)
+    part = (tuple(only) if only is not None else None, window)
+    return _ranking(shown.key, tables.version.of(metrics.RANKING_COLUMNS), kind, by, top, part, shown.filtered)
 
 
 def latest_order(days: pd.Series, limit: int) -> np.ndarray:

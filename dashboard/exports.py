@@ -130,12 +130,14 @@ def _tl_date(value: pd.Timestamp, month_only: bool) -> dict[str, int]:
     return out
 
 
-def timelinejs_json(df: pd.DataFrame, title: str | None = None) -> bytes:
-    """TimelineJS3 JSON: one slide per dated event, its date span, and escaped text.
+def timelinejs_json(df: pd.DataFrame, title: str | None = None, view: str | None = None) -> bytes:
+    """TimelineJS3 JSON: a title slide, then one slide per dated event, its date span, and escaped text.
 
-    Undated events are left out. `display_date` says how sure the day is ("about 2023-01-29",
-    "2023-01-01 to 2023-01-25"); `group` is the event type; `unique_id` the event id. TimelineJS
-    renders `text` as HTML, so every value from the data is escaped.
+    The title slide gives `title` (default "Conflict events"), the view in words (`view`, e.g.
+    filters.describe), the period and the count, and says how many undated events are left out
+    (TimelineJS needs a date for every slide). `display_date` says how sure the day is ("about
+    2023-01-29", "2023-01-01 to 2023-01-25"); `group` is the event type; `unique_id` the event id.
+    TimelineJS renders `text` as HTML, so every value from the data is escaped.
     """
     events = []
     columns = [
@@ -170,9 +172,25 @@ def timelinejs_json(df: pd.DataFrame, title: str | None = None) -> bytes:
         if pd.Timestamp(last) != pd.Timestamp(first):
             slide["end_date"] = _tl_date(pd.Timestamp(last), month_only)
         events.append(slide)
-    payload: dict[str, Any] = {"events": events}
-    if title:
-        payload["title"] = {"text": {"headline": html.escape(title), "text": f"{len(events):,} events"}}
+    left_out = len(df) - len(events)
+    firsts = [e["start_date"] for e in events]
+    lasts = [e.get("end_date", e["start_date"]) for e in events]
+
+    def day(d: dict[str, int]) -> str:
+        return f"{d['year']:04d}-{d['month']:02d}" + (f"-{d['day']:02d}" if "day" in d else "")
+
+    lines = [html.escape(view[:1].upper() + view[1:]) if view else ""]
+    if events:
+        first = min(firsts, key=lambda d: (d["year"], d["month"], d.get("day", 1)))
+        last = max(lasts, key=lambda d: (d["year"], d["month"], d.get("day", 31)))
+        lines.append(f"{day(first)} to {day(last)} · {style.plural(len(events), 'event')}")
+    if left_out:
+        lines.append(f"{style.plural(left_out, 'undated event')} left out: TimelineJS needs a date for every slide.")
+    payload: dict[str, Any] = {
+        "title": {"text": {"headline": html.escape(title or "Conflict events"),
+                           "text": "<br>".join(line for line in lines if line)}},
+        "events": events,
+    }
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 

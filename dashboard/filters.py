@@ -45,20 +45,29 @@ import pandas as pd
 import pyarrow as pa
 
 from data_prep import schema
+from data_prep.actors import INTER_CODES
 
 LOGGER = logging.getLogger(__name__)
 
 # Fields holding several allowed values (tuples of str).
 MULTI_FIELDS: tuple[str, ...] = (
     "event_types", "sub_event_types", "actors", "locations", "areas", "outlets", "precisions",
-    "review_statuses", "reviewers",
+    "interactions", "review_statuses", "reviewers",
+)
+# The option that picks events where the field is empty (missing or blank): "(unknown)".
+UNKNOWN = "(unknown)"
+# Fields whose pick list offers UNKNOWN. For actors it means no actor at all (actor1 empty: a
+# missing actor2 is normal for one-sided events); for outlets, an empty source.
+UNKNOWN_FIELDS: frozenset[str] = frozenset(
+    {"event_types", "sub_event_types", "actors", "locations", "areas", "outlets", "interactions"}
 )
 # URL keys, one per field; short and stable because people bookmark and share them.
 QUERY_KEYS: dict[str, str] = {
     "date_from": "from", "date_to": "to", "event_types": "type", "sub_event_types": "subtype",
     "actors": "actor", "locations": "place", "areas": "area", "outlets": "outlet",
     "precisions": "precision", "include_statements": "statements", "min_fatalities": "min_killed",
-    "text": "q", "review_statuses": "review", "reviewers": "reviewer",
+    "text": "q", "review_statuses": "review", "reviewers": "reviewer", "interactions": "interaction",
+    "civilian_targeting": "civilians", "include_undated": "undated",
 }
 MAX_VALUE_CHARS = 200  # a longer URL value is junk, not a name
 MAX_VALUES = 200  # per multi-valued URL key
@@ -116,12 +125,19 @@ class EventFilter:
     text: str = ""
     review_statuses: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
+    interactions: tuple[str, ...] = ()  # ACLED interaction codes as text ("17": state forces vs civilians)
+    civilian_targeting: bool = False  # only events whose primary target is civilians
+    include_undated: bool = False  # with a date bound set, keep the events that have no date at all
 
     def __post_init__(self) -> None:
         for name in MULTI_FIELDS:
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
         object.__setattr__(self, "date_from", _as_date(self.date_from))
         object.__setattr__(self, "date_to", _as_date(self.date_to))
+        object.__setattr__(self, "civilian_targeting", bool(self.civilian_targeting))
+        # Without a date bound every undated event is kept anyway: the flag only means something with one.
+        bounded = self.date_from is not None or self.date_to is not None
+        object.__setattr__(self, "include_undated", bool(self.include_undated) and bounded)
         object.__setattr__(self, "include_statements", bool(self.include_statements))
         object.__setattr__(self, "min_fatalities", max(0, int(self.min_fatalities or 0)))
         object.__setattr__(self, "text", (self.text or "").strip())
@@ -182,12 +198,37 @@ def _isin(series: pd.Series, values: tuple[str, ...]) -> np.ndarray:
     return series.isin(values).fillna(False).to_numpy(dtype=bool)
 
 
+def _blank(series: pd.Series) -> np.ndarray:
+    """Missing or blank cells (a source written as "" is as unknown as a missing one)."""
+    missing = series.isna().to_numpy(dtype=bool, copy=True)
+    if pd.api.types.is_string_dtype(series.dtype):
+        missing |= (series == "").fillna(False).to_numpy(dtype=bool)
+    return missing
+
+
+def _known(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v for v in values if v != UNKNOWN)
+
+
+def _isin_or_unknown(series: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    """`_isin` over the named values, plus the empty cells when the values include UNKNOWN."""
+    mask = _isin(series, _known(values))
+    return mask | _blank(series) if UNKNOWN in values else mask
+
+
 def _outlet_mask(source: pd.Series, outlets: tuple[str, ...]) -> np.ndarray:
     """Cells of `source` that list any of `outlets`; split only the distinct cells (few) not every row."""
-    wanted = set(outlets)
+    wanted = set(_known(outlets))
     cells = source.dropna().unique()
     hits = [c for c in cells if wanted.intersection(p.strip() for p in str(c).split(schema.LIST_SEPARATOR))]
-    return _isin(source, tuple(hits))
+    mask = _isin(source, tuple(hits))
+    return mask | _blank(source) if UNKNOWN in outlets else mask
+
+
+def _interaction_mask(column: pd.Series, codes: tuple[str, ...]) -> np.ndarray:
+    wanted = [int(c) for c in codes if c.isdigit()]
+    mask = column.isin(wanted).fillna(False).to_numpy(dtype=bool)
+    return mask | column.isna().to_numpy(dtype=bool) if UNKNOWN in codes else mask
 
 
 def _text_mask(df: pd.DataFrame, text: str) -> np.ndarray:
@@ -199,26 +240,45 @@ def _text_mask(df: pd.DataFrame, text: str) -> np.ndarray:
     return mask
 
 
+def overlapping(df: pd.DataFrame, first: date, last: date) -> np.ndarray:
+    """Events whose day or date range overlaps the days [first, last] (undated ones never do)."""
+    start, end = _bounds(df)
+    return (end >= np.datetime64(first, "ns")) & (start < np.datetime64(last, "ns") + np.timedelta64(1, "D"))
+
+
 def _field_masks(df: pd.DataFrame, f: EventFilter) -> dict[str, np.ndarray]:
     """One boolean array per active field; an event passes when all of them are True."""
     masks: dict[str, np.ndarray] = {}
     if f.date_from is not None or f.date_to is not None:
         start, end = _bounds(df)
+        undated = np.isnat(start) if f.include_undated else None
         if f.date_from is not None:
             masks["date_from"] = end >= np.datetime64(f.date_from, "ns")  # NaT compares False
         if f.date_to is not None:
             # date_to is a whole day: anything starting before the next midnight overlaps it.
             masks["date_to"] = start < np.datetime64(f.date_to, "ns") + np.timedelta64(1, "D")
+        if undated is not None:
+            for name in ("date_from", "date_to"):
+                if name in masks:
+                    masks[name] |= undated
     if f.event_types:
-        masks["event_types"] = _isin(df[schema.EVENT_TYPE], f.event_types)
+        masks["event_types"] = _isin_or_unknown(df[schema.EVENT_TYPE], f.event_types)
     if f.sub_event_types:
-        masks["sub_event_types"] = _isin(df[schema.SUB_EVENT_TYPE], f.sub_event_types)
+        masks["sub_event_types"] = _isin_or_unknown(df[schema.SUB_EVENT_TYPE], f.sub_event_types)
     if f.actors:
-        masks["actors"] = _isin(df[schema.ACTOR1], f.actors) | _isin(df[schema.ACTOR2], f.actors)
+        actors = _known(f.actors)
+        mask = _isin(df[schema.ACTOR1], actors) | _isin(df[schema.ACTOR2], actors)
+        if UNKNOWN in f.actors:
+            mask |= _blank(df[schema.ACTOR1]) & _blank(df[schema.ACTOR2])
+        masks["actors"] = mask
     if f.locations:
-        masks["locations"] = _isin(df[schema.LOCATION], f.locations)
+        masks["locations"] = _isin_or_unknown(df[schema.LOCATION], f.locations)
     if f.areas:
-        masks["areas"] = _isin(df[schema.ADMIN1], f.areas)
+        masks["areas"] = _isin_or_unknown(df[schema.ADMIN1], f.areas)
+    if f.interactions and schema.INTERACTION in df:
+        masks["interactions"] = _interaction_mask(df[schema.INTERACTION], f.interactions)
+    if f.civilian_targeting and schema.CIVILIAN_TARGETING in df:
+        masks["civilian_targeting"] = ~_blank(df[schema.CIVILIAN_TARGETING])
     if f.outlets:
         masks["outlets"] = _outlet_mask(df[schema.SOURCE], f.outlets)
     if f.precisions:
@@ -261,6 +321,8 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "outlets": (schema.SOURCE,), "precisions": (schema.DATE_PRECISION,), "include_statements": (schema.EVENT_TYPE,),
     "min_fatalities": (schema.FATALITIES,), "text": (schema.EVIDENCE, schema.NOTES, schema.REVIEW_NOTE),
     "review_statuses": (schema.REVIEW_STATUS,), "reviewers": (schema.REVIEWER,),
+    "interactions": (schema.INTERACTION,), "civilian_targeting": (schema.CIVILIAN_TARGETING,),
+    "include_undated": (schema.DATE_START, schema.EVENT_DATE, schema.DATE_END),
 }
 
 
@@ -410,18 +472,26 @@ def filter_with_counts(df: pd.DataFrame, f: EventFilter) -> tuple[pd.DataFrame, 
 
 
 def _kept_counts(series: pd.Series, keep: np.ndarray, missing_as: str | None = None) -> dict[str, int]:
-    """Value counts of the kept rows of one column (hash counting; no frame copy)."""
+    """Value counts of the kept rows of one column (hash counting; no frame copy); empty cells
+    (missing or blank) count under `missing_as` when given."""
     kept = series[keep]
-    counts = {str(k): int(v) for k, v in kept.value_counts(dropna=True).items() if str(k).strip()}
+    counts: dict[str, int] = {}
+    blank = 0
+    for k, v in kept.value_counts(dropna=True).items():
+        if str(k).strip():
+            counts[str(k)] = int(v)
+        else:
+            blank += int(v)
     if missing_as is not None:
-        missing = int(kept.isna().sum())
+        missing = int(kept.isna().sum()) + blank
         if missing:
             counts[missing_as] = counts.get(missing_as, 0) + missing
     return counts
 
 
 def _option_counts(df: pd.DataFrame, name: str, keep: np.ndarray) -> dict[str, int]:
-    """Per option of one multi-valued field, the number of kept events that have it."""
+    """Per option of one multi-valued field, the number of kept events that have it (UNKNOWN: the
+    kept events where it is empty)."""
     columns = FIELD_COLUMNS[name]
     if any(c not in df for c in columns):
         return {}
@@ -432,15 +502,23 @@ def _option_counts(df: pd.DataFrame, name: str, keep: np.ndarray) -> dict[str, i
         second_only = keep & ~(second == first).fillna(False).to_numpy(dtype=bool)
         for actor, n in _kept_counts(second, second_only).items():
             counts[actor] = counts.get(actor, 0) + n
+        nobody = int((keep & _blank(first) & _blank(second)).sum())
+        if nobody:
+            counts[UNKNOWN] = nobody
         return counts
     if name == "outlets":
         counts = {}
         # Count the distinct source cells (few), then split each: an outlet counts once per event.
-        for cell, n in _kept_counts(df[schema.SOURCE], keep).items():
+        for cell, n in _kept_counts(df[schema.SOURCE], keep, UNKNOWN).items():
+            if cell == UNKNOWN:
+                counts[UNKNOWN] = counts.get(UNKNOWN, 0) + n
+                continue
             for outlet in dict.fromkeys(p.strip() for p in cell.split(schema.LIST_SEPARATOR) if p.strip()):
                 counts[outlet] = counts.get(outlet, 0) + n
         return counts
     missing_as = {"precisions": schema.PRECISION_UNKNOWN, "review_statuses": schema.STATUS_UNREVIEWED}.get(name)
+    if name in UNKNOWN_FIELDS:
+        missing_as = UNKNOWN
     return _kept_counts(df[columns[0]], keep, missing_as)
 
 
@@ -489,11 +567,13 @@ class FilterOptions:
     precisions: tuple[str, ...]
     review_statuses: tuple[str, ...]
     reviewers: tuple[str, ...]
+    interactions: tuple[str, ...]  # codes as text, in numeric order
     date_min: date | None
     date_max: date | None
     max_fatalities: int
     has_review: bool
-    undated: int  # events with no date at all (hidden as soon as a date bound is set)
+    undated: int  # events with no date at all (hidden when a date bound is set, unless include_undated)
+    civilian_targeting: int = 0  # events coded as civilian targeting
 
 
 def _distinct(series: pd.Series) -> list[str]:
@@ -502,7 +582,13 @@ def _distinct(series: pd.Series) -> list[str]:
 
 
 def _alpha(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(values), key=lambda v: (v.casefold(), v)))
+    """Alphabetical (case-insensitive), UNKNOWN last."""
+    return tuple(sorted(set(values), key=lambda v: (v == UNKNOWN, v.casefold(), v)))
+
+
+def _numeric(values: Iterable[str]) -> tuple[str, ...]:
+    """Codes in numeric order, anything else (UNKNOWN) last."""
+    return tuple(sorted(set(values), key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v)))
 
 
 def _in_order(values: Iterable[str], order: tuple[str, ...]) -> tuple[str, ...]:
@@ -534,11 +620,13 @@ def filter_options(df: pd.DataFrame, counts: Mapping[str, Mapping[str, int]] | N
         precisions=_in_order(present["precisions"], schema.DATE_PRECISIONS),
         review_statuses=_in_order(present["review_statuses"], schema.REVIEW_STATUSES) if has_review else (),
         reviewers=_alpha(present["reviewers"]) if schema.REVIEWER in df else (),
+        interactions=_numeric(present["interactions"]),
         date_min=date_min,
         date_max=date_max,
         max_fatalities=0 if pd.isna(killed) else int(killed),
         has_review=has_review,
         undated=int((~dated).sum()),
+        civilian_targeting=int((~_blank(df[schema.CIVILIAN_TARGETING])).sum()) if schema.CIVILIAN_TARGETING in df else 0,
     )
 
 
@@ -551,27 +639,37 @@ def _present(df: pd.DataFrame) -> dict[str, list[str]]:
         if part.strip()
     }
     has_review = schema.REVIEW_STATUS in df
+
+    def unknown(*columns: str) -> list[str]:
+        empty = _combine((_blank(df[c]) for c in columns), len(df))
+        return [UNKNOWN] if len(df) and empty.any() else []
+
     return {
-        "event_types": _distinct(df[schema.EVENT_TYPE]),
-        "sub_event_types": _distinct(df[schema.SUB_EVENT_TYPE]),
-        "actors": _distinct(df[schema.ACTOR1]) + _distinct(df[schema.ACTOR2]),
-        "locations": _distinct(df[schema.LOCATION]),
-        "areas": _distinct(df[schema.ADMIN1]),
-        "outlets": list(outlets),
+        "event_types": _distinct(df[schema.EVENT_TYPE]) + unknown(schema.EVENT_TYPE),
+        "sub_event_types": _distinct(df[schema.SUB_EVENT_TYPE]) + unknown(schema.SUB_EVENT_TYPE),
+        "actors": _distinct(df[schema.ACTOR1]) + _distinct(df[schema.ACTOR2]) + unknown(schema.ACTOR1, schema.ACTOR2),
+        "locations": _distinct(df[schema.LOCATION]) + unknown(schema.LOCATION),
+        "areas": _distinct(df[schema.ADMIN1]) + unknown(schema.ADMIN1),
+        "outlets": list(outlets) + unknown(schema.SOURCE),
+        "interactions": (_distinct(df[schema.INTERACTION]) + unknown(schema.INTERACTION)
+                         if schema.INTERACTION in df else []),
         "precisions": _distinct(df[schema.DATE_PRECISION].fillna(schema.PRECISION_UNKNOWN)),
         "review_statuses": _distinct(df[schema.REVIEW_STATUS].fillna(schema.STATUS_UNREVIEWED)) if has_review else [],
         "reviewers": _distinct(df[schema.REVIEWER]) if schema.REVIEWER in df else [],
     }
 
 
-def with_dates(f: EventFilter, start: date | None, end: date | None, options: FilterOptions) -> EventFilter:
+def with_dates(f: EventFilter, start: date | None, end: date | None, options: FilterOptions,
+               include_undated: bool = False) -> EventFilter:
     """Set the date bounds from a date widget; a bound equal to the data's own bound becomes None.
 
     So a slider left at its ends keeps undated events and leaves the filter (and URL) at default.
+    `include_undated` keeps the undated events under narrower bounds too (it only holds with a bound:
+    a filter without one drops the flag).
     """
     date_from = None if start is None or (options.date_min is not None and start <= options.date_min) else start
     date_to = None if end is None or (options.date_max is not None and end >= options.date_max) else end
-    return replace(f, date_from=date_from, date_to=date_to)
+    return replace(f, date_from=date_from, date_to=date_to, include_undated=include_undated)
 
 
 # --- describing ------------------------------------------------------------------------------
@@ -588,6 +686,27 @@ def _either(values: tuple[str, ...], limit: int = 3) -> str:
 
 def _area(name: str) -> str:
     return f"the {name}" if name in _AREAS_WITH_ARTICLE else name
+
+
+def interaction_label(code: str) -> str:
+    """'State forces vs Civilians (17)', 'State forces only (10)'; ACLED's interaction code in words."""
+    if not code.isdigit() or not 10 <= int(code) <= 99:
+        return code
+    first, second = INTER_CODES.get(int(code) // 10), INTER_CODES.get(int(code) % 10)
+    if first is None or (second is None and int(code) % 10):
+        return code
+    return f"{first} only ({code})" if second is None else f"{first} vs {second} ({code})"
+
+
+# How "(unknown)" reads in the description of each field.
+_UNKNOWN_WORDS: dict[str, str] = {
+    "event_types": "no type", "sub_event_types": "no sub-type", "actors": "no actor named",
+    "locations": "no place", "areas": "no area", "outlets": "no outlet named", "interactions": "no interaction code",
+}
+
+
+def _words(name: str, values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"({_UNKNOWN_WORDS[name]})" if v == UNKNOWN else v for v in values)
 
 
 def describe(f: EventFilter) -> str:
@@ -607,21 +726,28 @@ def describe(f: EventFilter) -> str:
         head = f"from {f.date_from.isoformat()} on"
     elif f.date_to:
         head = f"up to {f.date_to.isoformat()}"
+    if head and f.include_undated:
+        head += " (and undated events)"
     parts: list[str] = []
     if f.event_types:
-        parts.append(f"of type {_either(f.event_types)}")
+        parts.append(f"of type {_either(_words('event_types', f.event_types))}")
     if f.sub_event_types:
-        parts.append(f"of sub-type {_either(f.sub_event_types)}")
+        parts.append(f"of sub-type {_either(_words('sub_event_types', f.sub_event_types))}")
     if not f.include_statements:
         parts.append("excluding statements")
+    if f.interactions:
+        labels = tuple(interaction_label(c) if c != UNKNOWN else c for c in f.interactions)
+        parts.append(f"with interaction {_either(_words('interactions', labels))}")
+    if f.civilian_targeting:
+        parts.append("targeting civilians")
     if f.actors:
-        parts.append(f"involving {_either(f.actors)}")
+        parts.append(f"involving {_either(_words('actors', f.actors))}")
     if f.locations:
-        parts.append(f"at {_either(f.locations)}")
+        parts.append(f"at {_either(_words('locations', f.locations))}")
     if f.areas:
-        parts.append(f"in {_either(tuple(_area(a) for a in f.areas))}")
+        parts.append(f"in {_either(_words('areas', tuple(_area(a) for a in f.areas)))}")
     if f.outlets:
-        parts.append(f"reported by {_either(f.outlets)}")
+        parts.append(f"reported by {_either(_words('outlets', f.outlets))}")
     if f.precisions:
         parts.append(
             "dated to the day" if f.precisions == (schema.PRECISION_DAY,)
@@ -637,6 +763,14 @@ def describe(f: EventFilter) -> str:
         parts.append(f"reviewed by {_either(f.reviewers)}")
     body = ", ".join(parts)
     return "events " + " ".join(p for p in (head, body) if p)
+
+
+def describe_count(n: int, f: EventFilter) -> str:
+    """'1 event of type Battles', '12 events from ...', 'All 33 events' (plain text, as `describe`)."""
+    if is_default(f):
+        return f"All {n:,} events" if n != 1 else "The only event"
+    text = describe(f)
+    return f"{n:,} {'event' + text[len('events'):] if n == 1 else text}"
 
 
 # --- URL round trip ------------------------------------------------------------------------
@@ -682,6 +816,11 @@ def _parse_date(text: str | None) -> date | None:
         return None
 
 
+def parse_day(text: str | None) -> date | None:
+    """A YYYY-MM-DD day from a URL value, None for anything else."""
+    return _parse_date(text.strip() if text else None)
+
+
 def _parse_int(text: str | None) -> int | None:
     if text is None or not re.fullmatch(r"\d{1,9}", text):
         return None
@@ -706,6 +845,8 @@ def from_query_params(params: Mapping[str, str | list[str]]) -> EventFilter:
             kept = [v for v in kept if v in schema.DATE_PRECISIONS]
         if name == "review_statuses":
             kept = [v for v in kept if v in schema.REVIEW_STATUSES]
+        if name == "interactions":
+            kept = [v for v in kept if v.isdigit() or v == UNKNOWN]
         if kept:
             values[name] = tuple(kept)
     date_from = _parse_date(_last(get[QUERY_KEYS["date_from"]]))
@@ -716,6 +857,10 @@ def from_query_params(params: Mapping[str, str | list[str]]) -> EventFilter:
     statements = (_last(get[QUERY_KEYS["include_statements"]]) or "").lower()
     if statements in _FALSE:
         values["include_statements"] = False
+    for name in ("civilian_targeting", "include_undated"):
+        flag = (_last(get[QUERY_KEYS[name]]) or "").lower()
+        if flag and flag not in _FALSE:
+            values[name] = True
     killed = _parse_int(_last(get[QUERY_KEYS["min_fatalities"]]))
     if killed:
         values["min_fatalities"] = killed

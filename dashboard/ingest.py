@@ -126,8 +126,8 @@ def describe_result(result: IngestResult) -> list[str]:
     lines = []
     if result.added:
         lines.append(
-            f"Added {len(result.added)} file(s): {result.events_before:,} → {result.events_after:,} events "
-            f"({result.articles_after:,} articles in the table)."
+            f"Added {len(result.added)} file(s) ({result.articles_after:,} articles in the table): the machine "
+            f"build went from {result.events_before:,} to {result.events_after:,} events."
         )
     else:
         lines.append("No new article was added; the table is unchanged.")

@@ -194,6 +194,21 @@ def headline(df: pd.DataFrame, articles: int | None = None, outlets: int | None 
     )
 
 
+def headline_notes(h: Headline) -> list[str]:
+    """What to keep in mind under the figures: the span, multi-day tolls, undated and unlocated events."""
+    notes = []
+    if h.first_day and h.last_day:
+        notes.append(f"{h.first_day.isoformat()} to {h.last_day.isoformat()}")
+    if h.range_events:
+        tolls = "1 multi-day toll is" if h.range_events == 1 else f"{h.range_events:,} multi-day tolls are"
+        notes.append(f"{tolls} included ({h.range_fatalities_low:,} killed) and may overlap day events")
+    if h.undated:
+        notes.append(f"{h.undated:,} undated")
+    if h.unlocated:
+        notes.append(f"{h.unlocated:,} without coordinates")
+    return notes
+
+
 def format_span(low: int, high: int) -> str:
     """'1,204' when the sources agree, '1,204–1,530' when they do not."""
     return f"{low:,}" if high <= low else f"{low:,}–{high:,}"
@@ -220,3 +235,59 @@ def breakdown(df: pd.DataFrame, column: str, top: int | None = None) -> pd.DataF
     total = max(len(df), 1)
     table["share"] = table["events"] / total
     return table
+
+
+# --- rankings: who and where ---------------------------------------------------------------------
+
+RANK_BY: tuple[str, ...] = ("events", "fatalities")
+RANK_KINDS: dict[str, tuple[str, ...]] = {  # a ranking's columns: an actor is on either side of an event
+    "Actor": (schema.ACTOR1, schema.ACTOR2),
+    "Place": (schema.LOCATION,),
+    "Area": (schema.ADMIN1,),
+}
+RANKING_COLUMNS: tuple[str, ...] = (
+    schema.ACTOR1, schema.ACTOR2, schema.LOCATION, schema.ADMIN1, schema.FATALITIES, schema.FATALITIES_MAX,
+)
+
+
+def ranking(df: pd.DataFrame, kind: str = "Actor", by: str = "events", top: int = 10) -> pd.DataFrame:
+    """The `top` actors, places or areas of the events by number of events or by fatalities.
+
+    An actor counts once per event it takes part in (either side); empty values are left out (the
+    pick lists' "(unknown)" counts them). Columns: name, events, fatalities (sum of the lowest
+    figures), fatalities_high (sum of the highest claimed), share (of these events). Ties go by name.
+    Factorize and bincount: no groupby, so a million events take tens of milliseconds.
+    """
+    if kind not in RANK_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(RANK_KINDS)}, not {kind!r}")
+    if by not in RANK_BY:
+        raise ValueError(f"by must be events or fatalities, not {by!r}")
+    low, high = _low_high(df, schema.FATALITIES, schema.FATALITIES_MAX)
+    low_v = low.fillna(0).to_numpy(dtype="int64")
+    high_v = high.fillna(0).to_numpy(dtype="int64")
+    columns = RANK_KINDS[kind]
+    values = pd.concat([df[c] for c in columns], ignore_index=True) if len(columns) > 1 else df[columns[0]]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    names = [str(u) for u in uniques]
+    n = len(df)
+    rows = np.tile(np.arange(n), len(columns))
+    keep = codes >= 0
+    if len(columns) > 1:  # the same actor on both sides counts once
+        same = np.zeros(len(codes), dtype=bool)
+        same[n:] = codes[n:] == codes[:n]
+        keep &= ~same
+    blank = np.array([not name.strip() for name in names], dtype=bool)
+    if blank.any():
+        keep &= ~blank[np.where(codes >= 0, codes, 0)]
+    codes_list = codes[keep]
+    rows = rows[keep]
+    size = len(names)
+    events = np.bincount(codes_list, minlength=size)
+    killed = np.bincount(codes_list, weights=low_v[rows], minlength=size).astype("int64")
+    killed_high = np.bincount(codes_list, weights=high_v[rows], minlength=size).astype("int64")
+    table = pd.DataFrame({"name": names, "events": events, "fatalities": killed, "fatalities_high": killed_high})
+    table = table[table["events"] > 0]
+    other = "fatalities" if by == "events" else "events"
+    table = table.sort_values([by, other, "name"], ascending=[False, False, True], kind="stable").head(top)
+    table["share"] = table["events"] / max(n, 1)
+    return table.reset_index(drop=True)

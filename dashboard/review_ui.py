@@ -395,7 +395,7 @@ def render_changes(store: rv.ReviewStore, machine_events: pd.DataFrame, since: d
         return changes
     counts = changes[S.CHANGE_KIND].value_counts()
     st.caption(" · ".join(f"{int(counts[k])} {k}" for k in S.CHANGE_KINDS if k in counts))
-    st.dataframe(changes, hide_index=True, height="auto" if len(changes) <= 10 else 380, column_config={
+    st.dataframe(changes, hide_index=True, placeholder="–", height="auto" if len(changes) <= 10 else 380, column_config={
         S.CHANGED_AT: st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm"),
         S.EVENT_DATE: st.column_config.DateColumn("date", format="YYYY-MM-DD"),
     })
@@ -411,7 +411,7 @@ def render_orphans(tables: rv.ReviewedTables) -> None:
         st.caption("The build no longer produces these events, and none of their articles' mentions survive "
                    "under another event. The decisions are kept: they apply again if a later build brings "
                    "the event back.")
-        st.dataframe(tables.orphans, hide_index=True)
+        st.dataframe(tables.orphans, hide_index=True, placeholder="–")
 
 
 def bundle_download(store: rv.ReviewStore, tables: rv.ReviewedTables, view: pd.DataFrame | Callable[[], pd.DataFrame],
@@ -556,28 +556,41 @@ def render_review_panel(store: rv.ReviewStore, tables: rv.ReviewedTables, event_
     with st.expander("History of decisions", expanded=False):
         actions = store.history(event_id, article_ids=article_ids, aliases=aliases)
         if actions:
-            st.dataframe(rv.history_table(actions), hide_index=True)
+            st.dataframe(rv.history_table(actions), hide_index=True, placeholder="–")
         else:
             st.caption("No decision recorded yet: the event is as the machine coded it.")
+
+
+DATE_FIELDS_HELP = ("day and approx: one day; month: any day of the month; range: a first and a last day; "
+                    "unknown: no day at all.")
 
 
 def _decision_form(store: rv.ReviewStore, ref: rv.EventRef, row: Mapping[str, Any], reviewer: str, key: str) -> None:
     names, (actor_dictionary, gazetteer) = _known_names()
     table_actors = [row.get(S.ACTOR1), row.get(S.ACTOR2)]
     status_now = _text(row.get(S.REVIEW_STATUS)) or S.STATUS_UNREVIEWED
+    precision_now = _text(row.get(S.DATE_PRECISION)) or S.PRECISION_UNKNOWN
+    # Outside the form, so choosing a precision redraws the date fields it needs.
+    precision = st.selectbox("Date precision", list(S.DATE_PRECISIONS), key=f"{key}-precision",
+                             index=list(S.DATE_PRECISIONS).index(precision_now)
+                             if precision_now in S.DATE_PRECISIONS else len(S.DATE_PRECISIONS) - 1,
+                             help=DATE_FIELDS_HELP)
+    day_now, first_now, last_now = _day(row.get(S.EVENT_DATE)), _day(row.get(S.DATE_START)), _day(row.get(S.DATE_END))
     with st.form(f"{key}-form", border=True):
         status = st.radio("Decision", list(S.REVIEW_STATUSES), index=list(S.REVIEW_STATUSES).index(status_now)
                           if status_now in S.REVIEW_STATUSES else 0, horizontal=True, key=f"{key}-status")
-        c1, c2, c3, c4 = st.columns(4)
-        precision_now = _text(row.get(S.DATE_PRECISION)) or S.PRECISION_UNKNOWN
-        precision = c1.selectbox("Date precision", list(S.DATE_PRECISIONS), key=f"{key}-precision",
-                                 index=list(S.DATE_PRECISIONS).index(precision_now)
-                                 if precision_now in S.DATE_PRECISIONS else len(S.DATE_PRECISIONS) - 1)
-        day = c2.date_input("Day", value=_day(row.get(S.EVENT_DATE)), key=f"{key}-day", format="YYYY-MM-DD")
-        first = c3.date_input("First day (range)", value=_day(row.get(S.DATE_START)), key=f"{key}-first",
-                              format="YYYY-MM-DD")
-        last = c4.date_input("Last day (range)", value=_day(row.get(S.DATE_END)), key=f"{key}-last",
-                             format="YYYY-MM-DD")
+        day, first, last = day_now, first_now, last_now
+        c1, c2, c3 = st.columns(3)
+        if precision == S.PRECISION_RANGE:
+            first = c1.date_input("First day", value=first_now, key=f"{key}-first", format="YYYY-MM-DD")
+            last = c2.date_input("Last day", value=last_now, key=f"{key}-last", format="YYYY-MM-DD")
+            day = None if (first, last) != (first_now, last_now) else day_now  # the day follows a new range
+        elif precision == S.PRECISION_MONTH:
+            day = c1.date_input("Any day of the month", value=day_now, key=f"{key}-day", format="YYYY-MM-DD")
+        elif precision != S.PRECISION_UNKNOWN:
+            day = c1.date_input("Day", value=day_now, key=f"{key}-day", format="YYYY-MM-DD")
+        else:
+            c1.caption("Unknown date: saving clears the day.")
 
         c1, c2 = st.columns(2)
         type_now = _text(row.get(S.EVENT_TYPE))
@@ -624,7 +637,7 @@ def _decision_form(store: rv.ReviewStore, ref: rv.EventRef, row: Mapping[str, An
         chosen: dict[str, Any] = {S.FATALITIES: fatalities, S.INJURIES: injuries,
                                   S.EVENT_TYPE: None if event_type == NO_TYPE else event_type,
                                   S.SUB_EVENT_TYPE: None if sub_type == NO_SUB_TYPE else sub_type}
-        dates_now = (_day(row.get(S.EVENT_DATE)), precision_now, _day(row.get(S.DATE_START)), _day(row.get(S.DATE_END)))
+        dates_now = (day_now, precision_now, first_now, last_now)
         if (day, precision, first, last) != dates_now:
             chosen.update(rv.date_fields(day, precision, first, last))
         for slot, pick, typed, now in ((1, actor1, new_actor1, actor1_now), (2, actor2, new_actor2, actor2_now)):

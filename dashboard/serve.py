@@ -44,6 +44,9 @@ class _PreparingOutsideAPage(logging.Filter):
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_PreparingOutsideAPage())
 
 
+RANKED = 8  # rows of each ranking the main view shows (app._rankings)
+
+
 def prepare_default_view(folder: Path) -> None:
     """Fill the page's caches with what its first run computes for the default view (as app.main does)."""
     try:
@@ -56,6 +59,10 @@ def prepare_default_view(folder: Path) -> None:
               else data.shown(built))
     data.view(tables, EventFilter())
     data.timeline(tables, EventFilter(), state.DEFAULT_LANE, ())
+    if len(tables.events) <= data.MAIN_VIEW_MAP_LIMIT:  # the main view draws the map beside the timeline
+        data.map_chart(tables, EventFilter(), ())
+        for kind in ("Actor", "Place"):  # and ranks who and where beside the map (app._rankings)
+            data.ranking(tables, EventFilter(), kind, "events", RANKED)
     LOGGER.info("default view of %s prepared", folder)
     data.list_indexes(tables)  # the first filter change counts articles and outlets with them (0.3 s)
     data.warm_up(tables)  # then, while no page runs, what opened events need

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from dashboard import filters
 from dashboard.charts import LANE_DIMENSIONS, MEASURES
@@ -21,7 +22,7 @@ LOGGER = logging.getLogger(__name__)
 
 # Tabs: URL value -> label shown. The URL keeps the short stable value, so a renamed label keeps links working.
 TABS: dict[str, str] = {
-    "timeline": "Timeline",
+    "timeline": "Time and place",
     "counts": "Counts over time",
     "map": "Map",
     "table": "Events table",
@@ -33,6 +34,10 @@ FREQUENCIES: dict[str, str] = {"D": "Day", "W": "Week", "M": "Month"}
 DEFAULT_LANE = "Type"
 DEFAULT_FREQ = "W"
 DEFAULT_MEASURE = "events"
+# A box or lasso on one chart narrows the other: which chart the selection was brushed on.
+BRUSHES: tuple[str, ...] = ("timeline", "map")
+# Stepping through the period: the map shows one day or one week at a time.
+STEPS: dict[str, str] = {"D": "Day", "W": "Week"}
 # A lasso over thousands of events would make a URL no browser keeps: only this many ids go in it.
 MAX_URL_SELECTION = 200
 # Event ids are generated hex-like strings; anything else in the URL is junk.
@@ -40,6 +45,7 @@ _ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 VIEW_KEYS: dict[str, str] = {
     "lane": "lane", "freq": "freq", "measure": "measure", "selected": "sel", "focus": "event", "tab": "tab",
+    "brush": "brush", "step": "step", "at": "at",
 }
 
 QueryParams = Mapping[str, "str | Sequence[str]"]
@@ -56,9 +62,17 @@ class ViewState:
     selected: tuple[str, ...] = ()
     focus: str | None = None
     tab: str = DEFAULT_TAB
+    brush: str | None = None  # "timeline" or "map": the selection was brushed there and narrows the other
+    step: str | None = None  # "D" or "W": the map shows the day or week starting `at`
+    at: date | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "selected", tuple(dict.fromkeys(s for s in self.selected if s)))
+        if self.brush not in BRUSHES or not self.selected:
+            object.__setattr__(self, "brush", None)
+        if self.step not in STEPS or self.at is None:
+            object.__setattr__(self, "step", None)
+            object.__setattr__(self, "at", None)
         if self.focus is not None and self.focus not in self.selected:
             object.__setattr__(self, "focus", self.selected[0] if self.selected else None)
         if self.focus is None and self.selected:
@@ -118,6 +132,9 @@ def from_query_params(params: QueryParams) -> ViewState:
         selected=selected,
         focus=focus,
         tab=_choice(_last(params, VIEW_KEYS["tab"]), tuple(TABS), DEFAULT_TAB),
+        brush=_choice(_last(params, VIEW_KEYS["brush"]), BRUSHES, ""),
+        step=_choice(_last(params, VIEW_KEYS["step"]), tuple(STEPS), ""),
+        at=filters.parse_day(_last(params, VIEW_KEYS["at"])),
     )
 
 
@@ -136,7 +153,26 @@ def to_query_params(view: ViewState) -> dict[str, str | list[str]]:
         params[VIEW_KEYS["focus"]] = view.focus
     if view.tab != DEFAULT_TAB:
         params[VIEW_KEYS["tab"]] = view.tab
+    if view.brush:
+        params[VIEW_KEYS["brush"]] = view.brush
+    if view.step and view.at:
+        params[VIEW_KEYS["step"]] = view.step
+        params[VIEW_KEYS["at"]] = view.at.isoformat()
     return params
+
+
+def view_url(base: str | None, view: ViewState) -> str:
+    """The whole link to a view: the page's address (scheme, host, path; any query dropped) and the view's query.
+
+    Without a base (no browser address known) only the query is given, starting with "?".
+    """
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    query = urlencode(to_query_params(view), doseq=True)
+    if not base:
+        return "?" + query if query else ""
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
 def same_params(a: QueryParams, b: QueryParams) -> bool:

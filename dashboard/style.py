@@ -5,8 +5,11 @@ hover text and titles as a small HTML subset.
 """
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,9 +31,41 @@ OTHER_COLOUR = "#3B3B3B"
 UNKNOWN = "(unknown)"
 SELECTED_COLOUR = "#111111"
 FONT = "DejaVu Sans, Arial, sans-serif"  # present on Debian with Chromium, so PNG/SVG match the page
+FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian's fonts-dejavu-core
+TICK_SIZE = 12  # plotly's default tick label size
+LOGGER = logging.getLogger(__name__)
 
 MIN_MARKER = 6.0
 MAX_MARKER = 40.0
+
+
+@functools.lru_cache(maxsize=8)
+def _font(size: int) -> object | None:
+    try:
+        from PIL import ImageFont
+
+        return ImageFont.truetype(str(FONT_FILE), size)
+    except (ImportError, OSError):
+        LOGGER.debug("no %s: label widths are estimated", FONT_FILE)
+        return None
+
+
+def text_width(text: str, size: int = TICK_SIZE) -> float:
+    """The width in px of `text` drawn in the figures' font (DejaVu Sans) at `size` px.
+
+    Measured with the font file when it is there (it is where Chromium draws the images), else a
+    generous estimate (0.65 em a character).
+    """
+    font = _font(size)
+    if font is None:
+        return 0.65 * size * len(text)
+    return float(font.getlength(text))  # type: ignore[attr-defined]
+
+
+def label_margin(labels: Iterable[str], size: int = TICK_SIZE, pad: int = 14) -> int:
+    """A left margin (px) wide enough for the widest of these axis labels, plus `pad`."""
+    widest = max((text_width(html.unescape(str(label)), size) for label in labels), default=0.0)
+    return int(widest + pad + 0.5)
 
 
 def escape(text: object) -> str:
@@ -127,6 +162,20 @@ def event_labels(df: pd.DataFrame) -> list[str]:
             parts.append("figures contested")
         labels.append(escape(" · ".join(parts)))
     return labels
+
+
+NOTE_LINE_CHARS = 80  # a subtitle line longer than this is cut on a narrow chart
+
+
+def wrap_notes(notes: list[str], width: int = NOTE_LINE_CHARS) -> list[str]:
+    """Notes joined by "; " into lines of at most `width` characters (a longer note gets its own line)."""
+    lines: list[str] = []
+    for note in notes:
+        if lines and len(lines[-1]) + 2 + len(note) <= width:
+            lines[-1] += "; " + note
+        else:
+            lines.append(note)
+    return lines
 
 
 def title(text: str, notes: list[str] | None = None) -> dict[str, object]:

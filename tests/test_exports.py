@@ -91,6 +91,11 @@ def test_timelinejs_shape(events: pd.DataFrame) -> None:
     assert slides["E6"]["display_date"] == "2023-01-01 to 2023-01-25"
     assert slides["E9"]["start_date"] == {"year": 2023, "month": 2}  # month precision: no day
     assert payload["title"]["text"]["headline"] == "Seeds"
+    assert payload["title"]["text"]["text"] == (
+        "2023-01-01 to 2023-02 · 9 events<br>1 undated event left out: TimelineJS needs a date for every slide.")
+    described = json.loads(timelinejs_json(events, view="events of type Battles & <b>"))["title"]["text"]
+    assert described["headline"] == "Conflict events"
+    assert described["text"].startswith("Events of type Battles &amp; &lt;b&gt;<br>")  # escaped: TimelineJS reads HTML
 
 
 def test_timelinejs_escapes_untrusted_text(events: pd.DataFrame) -> None:

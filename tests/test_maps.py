@@ -52,26 +52,66 @@ def test_no_tile_server_or_geo_trace(events: pd.DataFrame) -> None:
     assert "mapbox" not in fig.to_plotly_json()["layout"] and "map" not in fig.to_plotly_json()["layout"]
 
 
-def test_points_are_located_with_their_ids(events: pd.DataFrame) -> None:
-    fig = map_figure(events)
+def _points(fig) -> dict[str, tuple[float, float]]:
+    """customdata (an event id, or the list of a grouped marker, as a tuple) -> (x, y) of the place markers."""
     where = {}
-    for t in _kind(fig, "events"):
-        for i, x, y in zip(t.customdata, t.x, t.y):
-            where[i] = (x, y)
-    # E6 is area-level (Gaza Strip), E10 has no coordinates, E8 is located (Nablus) though undated.
-    assert set(where) == {"E1", "E2", "E3", "E4", "E5", "E7", "E8", "E9"}
+    for t in _kind(fig, "places"):
+        for c, x, y in zip(t.customdata, t.x, t.y):
+            where[c if isinstance(c, str) else tuple(c)] = (x, y)
+    return where
+
+
+def test_points_are_located_with_their_ids(events: pd.DataFrame) -> None:
+    where = _points(map_figure(events))
+    # E6 is area-level (Gaza Strip), E10 has no coordinates, E8 is located (Nablus) though undated;
+    # E4 and E7 share Gaza City: one marker for both.
+    assert set(where) == {"E1", "E2", "E3", "E5", "E8", "E9", ("place", 34.4668, 31.5017)}
     assert where["E1"] == pytest.approx((35.2956, 32.4607))  # lon on x, lat on y
+    assert sorted(ids_from_selection(events, [{"customdata": ["place", 34.4668, 31.5017]}])) == ["E4", "E7"]
 
 
-def test_area_level_events_are_circles_not_pins(events: pd.DataFrame) -> None:
+def test_a_place_marker_grows_with_its_events(events: pd.DataFrame) -> None:
+    many = events.loc[[0] * 300 + [1]].reset_index(drop=True)  # 300 events in Jenin, one in Neve Yaakov
+    many[schema.EVENT_ID] = [f"J{i}" for i in range(301)]
+    fig = map_figure(many)
+    sizes = {tuple(c) if not isinstance(c, str) else c: s
+             for t in _kind(fig, "places") for c, s in zip(t.customdata, t.marker.size)}
+    assert sizes[("place", 35.2956, 32.4607)] == 46 and sizes["J300"] == 8
+    assert [t.hovertext[0] for t in _kind(fig, "places") if t.name == "Battles"] == [
+        "Jenin · 300 events (Battles 300) · 3,000 killed"]
+    two = map_figure(events.loc[[3, 6, 0]])  # Gaza City twice, Jenin once
+    sizes = [s for t in _kind(two, "places") for s in t.marker.size]
+    assert 8 == min(sizes) < max(sizes) < 46  # two events are not drawn as large as three hundred
+
+
+def test_area_level_events_shade_their_area_and_count_on_it(events: pd.DataFrame) -> None:
     fig = map_figure(events)
-    (areas,) = _kind(fig, "areas")
-    assert [list(c) for c in areas.customdata] == [["area", 34.38, 31.4, "Gaza Strip"]]
-    assert areas.marker.size[0] >= 40 and "0.14" in areas.marker.color  # large and translucent
-    assert ids_from_selection(events, [{"customdata": list(areas.customdata[0])}]) == ["E6"]
+    assert not _kind(fig, "areas")  # no circle on an area that has an outline
+    (counts,) = _kind(fig, "area_counts")
+    assert [list(c) for c in counts.customdata] == [["area", 34.38, 31.4, "Gaza Strip"]]
+    assert list(counts.text) == ["1"] and (counts.x[0], counts.y[0]) == (34.352, 31.391)  # the outline's label point
+    assert ids_from_selection(events, [{"customdata": list(counts.customdata[0])}]) == ["E6"]
     gaza = next(t for t in _kind(fig, "outline") if t.name == "Gaza Strip")
     israel = next(t for t in _kind(fig, "outline") if t.name == "Israel")
     assert gaza.fillcolor != israel.fillcolor  # the area with area-level events is tinted
+
+
+def test_an_area_without_outline_is_a_circle(events: pd.DataFrame) -> None:
+    east = events.iloc[[5]].copy()
+    east[schema.LOCATION] = pd.array(["East Jerusalem"], dtype="string")
+    east[schema.LATITUDE] = pd.array([31.78], dtype="Float64")
+    east[schema.LONGITUDE] = pd.array([35.23], dtype="Float64")
+    (circle,) = _kind(map_figure(east), "areas")
+    assert [list(c) for c in circle.customdata] == [["area", 35.23, 31.78, "East Jerusalem"]]
+    assert circle.marker.size[0] >= 40 and "0.14" in circle.marker.color  # large and translucent
+
+
+def test_cities_and_busiest_places_are_labelled(events: pd.DataFrame) -> None:
+    fig = map_figure(events)
+    texts = [a.text for a in fig.layout.annotations]
+    assert "Gaza City" in texts and "Jenin" in texts  # places with events, next to their marker
+    assert "<i>Jerusalem</i>" in texts and "<i>Hebron</i>" in texts  # reference cities from the gazetteer
+    assert "<i>Gaza City</i>" not in texts  # not twice
 
 
 def test_split_located(events: pd.DataFrame) -> None:
@@ -88,8 +128,12 @@ def test_split_located(events: pd.DataFrame) -> None:
 
 def test_unlocated_events_are_counted_in_a_note(events: pd.DataFrame) -> None:
     fig = map_figure(events)
-    assert "1 event without coordinates not shown" in fig.layout.title.subtitle.text
-    assert "1 area-level event drawn as circles on their area" in fig.layout.title.subtitle.text
+    assert fig.layout.title.text == "9 of 10 events on the map"  # only what is drawn
+    assert "1 without coordinates" in fig.layout.title.subtitle.text
+    assert "1 event located only to an area, counted on it" in fig.layout.title.subtitle.text
+    part = map_figure(events.iloc[:4], total=10, narrowed="brushed on the timeline: 2023-01-26 to 2023-01-27")
+    assert part.layout.title.text == "4 of 10 events on the map"
+    assert part.layout.title.subtitle.text == "brushed on the timeline: 2023-01-26 to 2023-01-27; 6 outside the brush"
 
 
 def test_view_is_centred_on_the_events_and_keeps_distances(events: pd.DataFrame) -> None:
@@ -106,20 +150,9 @@ def test_view_is_centred_on_the_events_and_keeps_distances(events: pd.DataFrame)
 
 
 def test_selected_points_are_ringed(events: pd.DataFrame) -> None:
-    fig = map_figure(events, selected=["E2"])
+    fig = map_figure(events, selected=["E2", "E7"])
     (ring,) = _kind(fig, "selected")
-    assert list(ring.customdata) == ["E2"]
-
-
-def test_many_events_become_one_marker_per_place(events: pd.DataFrame) -> None:
-    fig = map_figure(events, max_points=7)  # 8 precisely located events
-    assert not _kind(fig, "events")
-    places = _kind(fig, "places")
-    cells = [list(c) for t in places for c in t.customdata]
-    assert ["place", 34.4668, 31.5017] in cells  # Gaza City: E4 and E7
-    assert sum(len(t.x) for t in places) == 7  # 8 located events at 7 places
-    assert sorted(ids_from_selection(events, [{"customdata": ["place", 34.4668, 31.5017]}])) == ["E4", "E7"]
-    assert "8 events shown as one marker per place" in fig.layout.title.subtitle.text
+    assert sorted(map(str, ring.customdata)) == ["E2", str(["place", 34.4668, 31.5017])]
 
 
 def test_too_many_places_are_gridded(events: pd.DataFrame) -> None:
@@ -153,7 +186,7 @@ def test_events_beyond_the_region_are_noted_not_followed(events: pd.DataFrame) -
     assert "1 event beyond Israel and Palestine (zoom out)" in fig.layout.title.subtitle.text
     x0, x1 = fig.layout.xaxis.range
     assert x1 <= REGION[2]  # the view stays on the region
-    assert "Y1" in {i for t in _kind(fig, "events") for i in t.customdata}  # drawn, off view
+    assert "Y1" in _points(fig)  # drawn, off view
 
 
 def test_build_outlines_decodes_topojson_and_clips() -> None:

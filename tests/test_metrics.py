@@ -104,3 +104,35 @@ def test_headline_with_counts_from_indexes(events: pd.DataFrame) -> None:
     assert (count_items(articles, keep), count_items(outlets, keep)) == (6, 4)
     assert headline(kept, articles=count_items(articles, keep), outlets=count_items(outlets, keep)) == headline(kept)
     assert (count_items(articles), count_items(outlets)) == (11, 6)
+
+
+def _ranking_table() -> pd.DataFrame:
+    rows = [  # actor1, actor2, location, admin1, fatalities low, high
+        ("Israeli military", "Hamas", "Jenin", "West Bank", 3, 5),
+        ("Israeli military", None, "Jenin", "West Bank", 1, None),
+        ("Hamas", "Hamas", "Sderot", "Israel", 0, 0),  # the same actor on both sides counts once
+        ("Israeli settlers", None, None, "West Bank", 10, 12),
+        (None, "", "", None, None, None),  # nobody named: in no ranking
+    ]
+    columns = [schema.ACTOR1, schema.ACTOR2, schema.LOCATION, schema.ADMIN1, schema.FATALITIES, schema.FATALITIES_MAX]
+    frame = pd.DataFrame(rows, columns=columns)
+    for c in columns[:4]:
+        frame[c] = frame[c].astype("string")
+    for c in columns[4:]:
+        frame[c] = frame[c].astype("Int64")
+    return frame
+
+
+def test_ranking_of_actors_and_places_by_events_and_fatalities() -> None:
+    from dashboard.metrics import ranking
+
+    df = _ranking_table()
+    actors = ranking(df, "Actor", "events")
+    assert actors[["name", "events", "fatalities", "fatalities_high"]].values.tolist() == [
+        ["Israeli military", 2, 4, 6], ["Hamas", 2, 3, 5], ["Israeli settlers", 1, 10, 12]]
+    assert actors["share"].tolist() == [0.4, 0.4, 0.2]
+    assert ranking(df, "Actor", "fatalities")["name"].tolist() == ["Israeli settlers", "Israeli military", "Hamas"]
+    assert ranking(df, "Place", "events")[["name", "events"]].values.tolist() == [["Jenin", 2], ["Sderot", 1]]
+    assert ranking(df, "Area", "fatalities", top=1)[["name", "fatalities"]].values.tolist() == [["West Bank", 14]]
+    with pytest.raises(ValueError, match="kind must be one of Actor, Place, Area, not 'Outlet'"):
+        ranking(df, "Outlet")

@@ -100,3 +100,14 @@ def test_same_params_treats_single_value_and_one_item_list_alike() -> None:
     assert same_params({"type": ["Battles"], "tab": "map"}, {"type": "Battles", "tab": ["map"]})
     assert not same_params({"type": ["Battles"]}, {"type": ["Battles", "Riots"]})
     assert not same_params({"tab": "map"}, {})
+
+
+def test_view_url_is_the_whole_link() -> None:
+    from dashboard.state import view_url
+
+    view = ViewState(filter=EventFilter(event_types=("Battles",), areas=("West Bank",)), tab="map")
+    assert view_url("http://127.0.0.1:8501/", view) == "http://127.0.0.1:8501/?type=Battles&area=West+Bank&tab=map"
+    assert view_url("https://host.example/dash?old=1#x", view) == (
+        "https://host.example/dash?type=Battles&area=West+Bank&tab=map")
+    assert view_url(None, view) == "?type=Battles&area=West+Bank&tab=map"
+    assert view_url("http://127.0.0.1:8501", ViewState()) == "http://127.0.0.1:8501/"

@@ -46,6 +46,6 @@ def page(browser: Browser, app_url: str) -> Iterator[Page]:
     tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
     tab.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
            else tab.outside_requests.append(r.url))  # type: ignore[attr-defined]
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(90_000)  # a fresh server on a shared 2-core machine: its first page can take a while
     yield tab
     context.close()

@@ -64,14 +64,20 @@ def take(out: Path) -> list[Path]:
         with serve(folder, Path(tmp) / "streamlit.log") as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(120_000)  # a shared machine under load: the first page can take long
 
             def shot(name: str) -> None:
                 path = out / f"{name}.png"
                 page.screenshot(path=str(path))
                 saved.append(path)
 
+            page.set_viewport_size({"width": 1440, "height": 1500})  # the main view: timeline, map, rankings
             _open(page, url)
             shot("overview")
+            first_days = events.loc[(events[S.EVENT_DATE] >= "2023-01-26") & (events[S.EVENT_DATE] <= "2023-01-27")]
+            _open(page, f"{url}/?brush=timeline&sel={','.join(first_days[S.EVENT_ID])}")
+            shot("brushed")
+            page.set_viewport_size({"width": 1440, "height": 1000})
             _open(page, f"{url}/?statements=0&lane=Actor")
             shot("timeline-by-actor")
             _open(page, f"{url}/?tab=counts&freq=M&statements=0")
