@@ -93,7 +93,6 @@ _APPOSITIVE = re.compile(
     r"|\s\((?:including|among them|mostly|most of them|all|of whom)\b[^()]{1,90}\)",
     re.IGNORECASE,
 )
-_RESPECTIVELY = re.compile(r"[\s,]*respectively\b", re.IGNORECASE)
 # "... 18 and 40 Palestinians, respectively": the marker a few words of noun after the last figure.
 _RESPECTIVELY_AFTER = re.compile(r"(?:\s+[A-Za-z'-]+){0,3}[\s,]*respectively\b", re.IGNORECASE)
 _ACRONYM = re.compile(r"\s\([A-Z][A-Za-z]{1,7}\)(?=\s)")
@@ -242,7 +241,7 @@ def find_casualties(text: str) -> list[CasualtyFigure]:
         count, vague = parsed
         kind, minimum = _kind(match.group("word")), vague or bool(match.group("qual"))
         extras = [(m, parse_number(m.group())) for m in re.finditer(_NUM, match.group("more") or "", re.IGNORECASE)]
-        if extras and _RESPECTIVELY.match(text, match.end()):
+        if extras and respectively_follows(text, match.end()):
             # "killing 18 and 40 Palestinians, respectively": one figure per incident listed before.
             add(match.start(), match.end("num"), kind, count, minimum)
             for extra, more in extras:

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import schema, settings, yaml_files
 from .actors import ActorDictionary, ActorMatch, find_bare_nouns
-from .casualties import INJURED, KILLED, CasualtyFigure, find_casualties, find_claimant, respectively_follows
+from .casualties import INJURED, KILLED, CasualtyFigure, find_casualties, find_claimant, parse_number, respectively_follows
 from .dates import find_temporal_expressions
 from .models import Actor, Article, Claim, Event, ParsedDate, Place, TemporalMatch
 from .places import Gazetteer, PlaceMatch
@@ -120,7 +120,6 @@ _ANOTHER = re.compile(r"\b(?:separate|second|third|another|a new|a further|furth
 _COUNTED_FROM_BEFORE = re.compile(
     r"^\W*(?:(?P<n>a|one|two|three|four|five|six|seven|\d{1,2}) days? (?P<dir>earlier|before|later|after)\b"
     r"|the (?:day|night) before\b|(?P<next>the (?:next|following) (?:day|morning|night))\b)", re.IGNORECASE)
-_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # A sentence that opens with what came next tells a new incident.
 _SEQUEL = re.compile(r"[\W]*(?:subsequently|later|afterwards|shortly (?:after|afterwards|thereafter)|soon after|"
                      r"in another incident|in a separate incident|in a second incident|meanwhile)\b", re.IGNORECASE)
@@ -237,7 +236,9 @@ class FireFrom:
     lands_in: str
 
 
+@functools.lru_cache(maxsize=2)
 def _area_file(path: str) -> dict[str, Any]:
+    """The parsed area_defaults.yaml (read once: both of its sections come from one read)."""
     with open(path, encoding="utf-8") as handle:
         return yaml_files.safe_load(handle) or {}
 
@@ -902,10 +903,10 @@ class ArticleExtractor:
             return
         anchor = next((e.when.best for e in reversed(earlier) if e.when is not None and e.when.best is not None
                        and not e.date_inferred and e.family != "statement"), None)
-        words = (match.group("n") or "one").lower()
-        count = int(words) if words.isdigit() else _SMALL_NUMBERS.get(words)
-        if anchor is None or count is None:
+        parsed = parse_number(match.group("n") or "one")
+        if anchor is None or parsed is None:
             return
+        count = parsed[0]
         later = (match.group("dir") or "").lower() in ("later", "after") or bool(match.group("next"))
         day = anchor + timedelta(days=count if later else -count)
         c.when = ParsedDate(day, day, day, schema.PRECISION_DAY, match.group().strip())
